@@ -1,0 +1,57 @@
+"""Fixed texts: how to cite, the licences, and the coding rules (shown on the Sources page)."""
+
+import datetime as dt
+
+PROJECT = "US–Russia relations under Trump and Putin: an issue-by-issue comparison dashboard"
+DATA_LICENCE = (
+    "The data (data/*.csv) is licensed under the Creative Commons Attribution 4.0 International "
+    "licence (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/\n"
+    "You may share and adapt it for any purpose if you credit the project and link the licence.\n"
+    "Each row cites its own sources; their texts belong to their publishers.\n"
+)
+CODE_LICENCE = "The code is licensed under the MIT licence (see LICENSE)."
+
+
+def citation(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    return (
+        f"{PROJECT}. Dataset and dashboard, version 0.1. Accessed {today.isoformat()}. "
+        "Licensed CC BY 4.0.\n"
+    )
+
+
+METHOD = """
+**Positions.** For each policy area, side and Trump term, the position the side stated, in our own
+neutral words and attributed to who stated it (the White House, the Kremlin, or the US Congress
+where it acted apart from the White House). Each carries the date or range it was stated and a
+confidence: *high* where the side stated it plainly and repeatedly, *medium* where it has to be
+read from a few statements, *low* where the record is unclear (the text then says so).
+
+**Outcomes.** For each area and term, what actually happened, with a status (*implemented*,
+*partial*, *stalled*, *reversed*, *ongoing*) and whether the two sides' actions lined up
+(*agree*, *partly*, *disagree*).
+
+**Events.** Dated events from 2014 (Crimea, the context Trump inherited) to the latest we could
+verify. Each has a date precision (*day*, *month*: dated the 1st, *year*: dated 1 January), the
+areas, actors and countries involved (ISO 3166-1 alpha-3), a cooperation–conflict score on the
+Goldstein (1992) scale used by CAMEO and GDELT (−10 most conflictual … +10 most cooperative), and
+one of CAMEO's four quad classes (verbal or material, cooperation or conflict). Scores are our
+coding of the event type, not a measurement.
+
+**Impacts.** Countries other than the two sides affected in an area and term, with an intensity
+and a direction (*harmed*, *benefited*, *mixed*) and a one-sentence effect.
+
+**Sources.** Every row cites at least one source that we read; *primary* sources are issued by a
+government, parliament, court or the UN, *secondary* ones are press, encyclopaedias or research.
+Where sources disagreed on a date, the primary one was used.
+"""
+
+LIMITS = """
+- Stance, intensity and scores are coders' judgements on documented scales, not measurements;
+  read them with the texts and sources beside them.
+- The stored copies of official sites available to us were thin for 2025–2026, so many rows of
+  the second term cite reputable press rather than primary documents.
+- What could not be verified against a source was left out, so the record has gaps: absence of
+  an event is not evidence that nothing happened.
+- The second term is ongoing; its outcomes describe the state of affairs as of the cited sources.
+"""

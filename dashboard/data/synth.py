@@ -1,0 +1,154 @@
+"""Write a valid synthetic dataset of N events, for scale tests and benchmarks.
+
+The areas are the real six; everything else is generated and marked synthetic in its metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.package import write_datapackage
+from dashboard.data.tables import (
+    ACTORS,
+    AREA_IDS,
+    PERIODS,
+    QUAD_CLASSES,
+    SIDES,
+    STATUSES,
+)
+
+COUNTRIES = (
+    "UKR GBR DEU FRA POL EST LVA LTU FIN SWE NOR DNK NLD CZE ROU HUN SVK TUR SYR IRN ISR SAU "
+    "IRQ ARE QAT CHN IND BLR GEO MDA PRK CHE VEN JPN KAZ AFG ITA ESP CAN BEL"
+).split()
+AREA_NAMES = (
+    "Counter-terrorism",
+    "Trade and sanctions",
+    "Ukraine",
+    "Arms control",
+    "Cyber and election interference",
+    "Human rights",
+)
+WORDS = "talks sanctions treaty summit statement call strike aid visit report vote deal".split()
+SOURCE_COUNT = 300
+FIRST_DAY = dt.date(2014, 1, 1)
+PARQUET_FROM = 50_000
+
+
+def _sources(count: int) -> pd.DataFrame:
+    ids = [f"syn-s{i:04d}" for i in range(count)]
+    return pd.DataFrame(
+        {
+            "source_id": ids,
+            "title": [f"Synthetic source {i}" for i in range(count)],
+            "publisher": "Synthetic publisher",
+            "url": [f"https://example.org/synthetic/{i}" for i in range(count)],
+            "published": "2020-01-01",
+            "kind": np.where(np.arange(count) % 2 == 0, "primary", "secondary"),
+        }
+    )
+
+
+def _events(n: int, rng: np.random.Generator, sources: list[str], last_day: dt.date) -> pd.DataFrame:
+    area_combos = [*AREA_IDS, *(";".join(p) for p in itertools.combinations(AREA_IDS, 2))]
+    country_combos = ["USA;RUS", *(f"USA;RUS;{c}" for c in COUNTRIES)]
+    days = (last_day - FIRST_DAY).days
+    dates = pd.Timestamp(FIRST_DAY) + pd.to_timedelta(rng.integers(0, days + 1, n), unit="D")
+    goldstein = np.round(rng.uniform(-10, 10, n), 1)
+    material = rng.random(n) < 0.5
+    quad = np.where(goldstein >= 0, 0, 2) + material.astype(int)
+    source_index = np.arange(n) % len(sources)
+    words = np.array(WORDS)[rng.integers(0, len(WORDS), n)]
+    number = np.arange(n).astype(str)
+    return pd.DataFrame(
+        {
+            "event_id": np.char.add("syn-e", number),
+            "date": dates.strftime("%Y-%m-%d"),
+            "date_precision": "day",
+            "title": np.char.add(np.char.add("Synthetic ", words), np.char.add(" ", number)),
+            "description": np.char.add("Generated event about ", words),
+            "area_ids": np.array(area_combos)[rng.integers(0, len(area_combos), n)],
+            "actors": np.where(rng.random(n) < 0.5, "us_executive", "ru_government"),
+            "countries": np.array(country_combos)[rng.integers(0, len(country_combos), n)],
+            "goldstein": goldstein,
+            "quad_class": np.array(QUAD_CLASSES)[quad],
+            "key_moment": rng.random(n) < min(1.0, 20 / n),
+            "source_ids": np.array(sources)[source_index],
+        }
+    )
+
+
+def _cells(rng: np.random.Generator, sources: list[str]) -> dict[str, pd.DataFrame]:
+    grid = list(itertools.product(AREA_IDS, SIDES, PERIODS))
+    positions = pd.DataFrame(grid, columns=["area_id", "side", "period"])
+    positions.insert(0, "position_id", [f"syn-p{i}" for i in range(len(grid))])
+    positions.insert(3, "actor", np.where(positions["side"] == "US", ACTORS[0], ACTORS[2]))
+    positions["position"] = "Synthetic stated position."
+    positions["stance"] = rng.integers(-2, 3, len(grid))
+    positions["stated_from"] = np.where(positions["period"] == "term1", "2017-02-01", "2025-02-01")
+    positions["stated_to"] = ""
+    positions["date_precision"] = "day"
+    positions["confidence"] = "medium"
+    positions["source_ids"] = sources[0]
+    outcome_grid = list(itertools.product(AREA_IDS, PERIODS))
+    outcomes = pd.DataFrame(outcome_grid, columns=["area_id", "period"])
+    outcomes.insert(0, "outcome_id", [f"syn-o{i}" for i in range(len(outcome_grid))])
+    outcomes["outcome"] = "Synthetic outcome."
+    outcomes["status"] = np.array(STATUSES)[rng.integers(0, len(STATUSES), len(outcome_grid))]
+    outcomes["alignment"] = "partly"
+    outcomes["source_ids"] = sources[0]
+    return {"positions": positions, "outcomes": outcomes}
+
+
+def _impacts(n_events: int, rng: np.random.Generator, sources: list[str]) -> pd.DataFrame:
+    grid = list(itertools.product(COUNTRIES, AREA_IDS, PERIODS))
+    count = min(len(grid), max(40, n_events // 300))
+    picked = [grid[i] for i in rng.choice(len(grid), count, replace=False)]
+    impacts = pd.DataFrame(picked, columns=["country", "area_id", "period"])
+    impacts.insert(0, "impact_id", [f"syn-i{i}" for i in range(count)])
+    impacts["intensity"] = rng.integers(1, 4, count)
+    impacts["direction"] = np.array(["harmed", "benefited", "mixed"])[rng.integers(0, 3, count)]
+    impacts["effect"] = "Synthetic effect."
+    impacts["source_ids"] = sources[0]
+    return impacts
+
+
+def write_synthetic(
+    out: Path, n_events: int, seed: int = 0, file_format: str | None = None
+) -> Path:
+    """Write a synthetic dataset of ``n_events`` events to ``out``; CSV below 50,000 events."""
+    rng = np.random.default_rng(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    file_format = file_format or ("parquet" if n_events >= PARQUET_FROM else "csv")
+    last_day = dt.date.today() - dt.timedelta(days=1)
+    sources = _sources(min(SOURCE_COUNT, max(1, n_events)))
+    source_ids = sources["source_id"].tolist()
+    tables = {
+        "areas": pd.DataFrame(
+            {"area_id": AREA_IDS, "name": AREA_NAMES, "scope": "Synthetic scope."}
+        ),
+        "sources": sources,
+        "events": _events(n_events, rng, source_ids, last_day),
+        "impacts": _impacts(n_events, rng, source_ids),
+        **_cells(rng, source_ids),
+    }
+    for name, frame in tables.items():
+        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
+            stale.unlink(missing_ok=True)
+        if file_format == "parquet":
+            frame.to_parquet(out / f"{name}.parquet", index=False)
+        else:
+            frame.to_csv(out / f"{name}.csv", index=False)
+    meta = {
+        "name": f"synthetic-{n_events}",
+        "title": f"Synthetic dataset of {n_events:,} events",
+        "synthetic": True,
+        "updated": dt.date.today().isoformat(),
+    }
+    write_datapackage(out, meta)
+    return out

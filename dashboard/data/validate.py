@@ -1,0 +1,256 @@
+"""Turn raw tables into typed ones and check them: per column with pandera, then across tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+import pycountry
+
+from dashboard.data.errors import DataError
+from dashboard.data.read import RawTable
+from dashboard.data.tables import EARLIEST_DATE, Column, Table
+
+ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _row_numbers(raw: RawTable, index: pd.Index) -> list[int]:
+    return [int(i) + raw.first_row for i in index]
+
+
+def _errors_at(raw: RawTable, rows: pd.Series, column: str, message: Callable) -> list[DataError]:
+    """One error per row where ``rows`` is true; ``message`` gets the cell's raw value."""
+    bad = rows[rows.fillna(False).astype(bool)]
+    values = raw.frame.loc[bad.index, column]
+    return [
+        DataError(raw.file, row, column, message(value))
+        for row, value in zip(_row_numbers(raw, bad.index), values, strict=True)
+    ]
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype):
+        return series.isna() | (series.astype("str").str.strip() == "")
+    return series.isna()
+
+
+def _coerce_column(raw: RawTable, column: Column) -> tuple[pd.Series, list[DataError]]:
+    series = raw.frame[column.name]
+    blank = _blank(series)
+    name = column.name
+    if column.kind in ("int", "float"):
+        values = pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
+        wrong = values.isna() & ~blank
+        errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {_show(v)}")
+        if column.kind == "int":
+            fractional = values.notna() & (values % 1 != 0)
+            errors += _errors_at(raw, fractional, name, lambda v: f"not a whole number: {_show(v)}")
+            values = values.where(~fractional).astype("Int64")
+        return values.astype("Float64") if column.kind == "float" else values, errors
+    if column.kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            return series.astype("datetime64[ns]"), []
+        text = series.astype("str").str.strip()
+        values = pd.to_datetime(text.where(text.str.match(ISO_DATE_PATTERN)), errors="coerce")
+        wrong = values.isna() & ~blank
+        return values, _errors_at(
+            raw, wrong, name, lambda v: f"not a real date in YYYY-MM-DD form: {_show(v)}"
+        )
+    if column.kind == "bool":
+        if pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("boolean"), []
+        lowered = series.astype("str").str.strip().str.lower()
+        values = lowered.map({"true": True, "false": False}).astype("boolean")
+        wrong = values.isna() & ~blank
+        return values, _errors_at(raw, wrong, name, lambda v: f"not true or false: {_show(v)}")
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype
+    ):
+        return series.where(~blank), []
+    not_text = ~series.map(lambda v: isinstance(v, str), na_action="ignore").fillna(True)
+    errors = _errors_at(raw, not_text, name, lambda v: f"not text: {_show(v)}")
+    keep = ~blank & ~not_text
+    return series.where(keep).astype("str").where(keep), errors
+
+
+def _show(value: object, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def coerce(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[DataError]]:
+    """Typed copy of ``raw``: ints as Int64, floats as Float64, dates as datetimes, blanks as NA."""
+    columns, errors = {}, []
+    for column in table.columns:
+        columns[column.name], column_errors = _coerce_column(raw, column)
+        errors += column_errors
+    return pd.DataFrame(columns, index=raw.frame.index), errors
+
+
+def _checks(column: Column) -> list[pa.Check]:
+    checks = []
+    if column.allowed and not column.multi:
+        allowed = ", ".join(column.allowed)
+        checks.append(pa.Check.isin(column.allowed, error=f"must be one of: {allowed}"))
+    if column.allowed and column.multi:
+        checks.append(_multi_isin(column.allowed))
+    if column.value_range:
+        low, high = column.value_range
+        checks.append(pa.Check.in_range(low, high, error=f"must be between {low:g} and {high:g}"))
+    if column.max_length:
+        checks.append(
+            pa.Check.str_length(
+                max_value=column.max_length, error=f"longer than {column.max_length} characters"
+            )
+        )
+    if column.kind == "url":
+        checks.append(
+            pa.Check.str_matches(URL_PATTERN, error="must be an http:// or https:// address")
+        )
+    if column.kind == "id" and not column.allowed and not column.multi:
+        checks.append(
+            pa.Check(
+                lambda s: ~(s.str.contains(";", regex=False) | s.str.contains(" ", regex=False)),
+                error="an id may not hold spaces or ';'",
+            )
+        )
+    return checks
+
+
+def _multi_isin(allowed: tuple[str, ...]) -> pa.Check:
+    allowed_set = set(allowed)
+
+    def check(series: pd.Series) -> pd.Series:
+        good = [v for v in series.dropna().unique() if set(v.split(";")) <= allowed_set]
+        return series.isin(good)
+
+    return pa.Check(check, error=f"every ';'-separated value must be one of: {', '.join(allowed)}")
+
+
+def schema_for(table: Table) -> pa.DataFrameSchema:
+    """The pandera schema of a typed table; its descriptions document the dataset."""
+    return pa.DataFrameSchema(
+        {
+            c.name: pa.Column(
+                None,
+                checks=_checks(c),
+                nullable=not c.required,
+                unique=c.unique,
+                description=c.description,
+            )
+            for c in table.columns
+        },
+        name=table.name,
+        description=table.description,
+        strict=True,
+    )
+
+
+def check_columns(typed: pd.DataFrame, raw: RawTable, table: Table) -> list[DataError]:
+    """Per-column checks with pandera, reported with spreadsheet rows and the raw cell value."""
+    try:
+        schema_for(table).validate(typed, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        return _from_failure_cases(exc.failure_cases, raw)
+    return []
+
+
+def _from_failure_cases(cases: pd.DataFrame, raw: RawTable) -> list[DataError]:
+    errors = []
+    for case in cases.itertuples(index=False):
+        column, check = str(case.column), str(case.check)
+        if pd.isna(case.index):
+            errors.append(DataError(raw.file, "-", column, check))
+            continue
+        row = int(case.index) + raw.first_row
+        if check == "not_nullable":
+            message = "a value is required here but the cell is blank"
+        elif check == "field_uniqueness":
+            message = f"duplicate id {_show(case.failure_case)}: ids must be unique"
+        else:
+            message = f"{_show(raw.frame.at[case.index, column])} {check}"
+        errors.append(DataError(raw.file, row, column, message))
+    return errors
+
+
+def check_dates(typed: pd.DataFrame, raw: RawTable, table: Table, today: dt.date) -> list[DataError]:
+    """Dates no earlier than 2014 (sources: 1900) and not in the future; ranges in order."""
+    errors = []
+    earliest = dt.date(1900, 1, 1) if table.name == "sources" else EARLIEST_DATE
+    for column in table.columns:
+        if column.kind != "date":
+            continue
+        dates = typed[column.name]
+        early = dates < pd.Timestamp(earliest)
+        late = dates > pd.Timestamp(today)
+        errors += _errors_at(raw, early, column.name, lambda v: f"{_show(v)} is before {earliest}")
+        errors += _errors_at(raw, late, column.name, lambda v: f"{_show(v)} is in the future")
+    if "stated_to" in typed:
+        reversed_range = typed["stated_to"] < typed["stated_from"]
+        errors += _errors_at(
+            raw, reversed_range, "stated_to", lambda v: f"{_show(v)} is before stated_from"
+        )
+    if "date_precision" in typed:
+        date_column = "date" if "date" in typed else "stated_from"
+        dates = typed[date_column]
+        precision = typed["date_precision"]
+        not_first = ((precision == "month") & (dates.dt.day != 1)) | (
+            (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
+        )
+        errors += _errors_at(
+            raw,
+            not_first,
+            date_column,
+            lambda v: f"{_show(v)}: a month-precision date is the 1st, a year-precision 1 January",
+        )
+    return errors
+
+
+def check_references(
+    typed: pd.DataFrame, raw: RawTable, table: Table, ids: dict[str, frozenset[str]]
+) -> list[DataError]:
+    """Every id a cell names exists in the table it points to (ISO-3 codes: in ISO 3166-1)."""
+    errors = []
+    for column in table.columns:
+        if not column.references or column.references not in ids:
+            continue
+        known = ids[column.references]
+        cells = typed[column.name].dropna()
+        unknown = {
+            value: sorted(set(value.split(";")) - known) if column.multi else [value]
+            for value in cells.unique()
+            if (set(value.split(";")) if column.multi else {value}) - known
+        }
+        if not unknown:
+            continue
+        what = "ISO 3166-1 alpha-3 code" if column.references == "iso3" else column.references
+        bad = cells[cells.isin(list(unknown))]
+        for index, value in bad.items():
+            names = ", ".join(f"'{u}'" for u in unknown[value])
+            errors.append(
+                DataError(raw.file, int(index) + raw.first_row, column.name, f"unknown {what}: {names}")
+            )
+    return errors
+
+
+def check_unused_sources(
+    typed_sources: pd.DataFrame, raw: RawTable, cited: set[str]
+) -> list[DataError]:
+    unused = ~typed_sources["source_id"].isin(cited)
+    return _errors_at(raw, unused, "source_id", lambda v: f"source {_show(v)} is cited by no row")
+
+
+def check_one_per_cell(
+    typed: pd.DataFrame, raw: RawTable, keys: list[str], column: str
+) -> list[DataError]:
+    """At most one row per combination of ``keys`` (one stance per matrix cell)."""
+    duplicated = typed.duplicated(subset=keys, keep="first") & typed[keys].notna().all(axis=1)
+    what = " × ".join(keys)
+    return _errors_at(
+        raw, duplicated, column, lambda v: f"a second row for the same {what}: {_show(v)}"
+    )

@@ -1,0 +1,341 @@
+"""Shape the dataset into the tables the pages show: pure pandas, DataFrames in, DataFrames out.
+
+Events are indexed once (``index_events``): each event gets a bit mask of its areas and sides, and a
+daily cube of counts and score sums per area is built. A filter change then filters the small cube
+and the masks instead of re-parsing a million rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from dashboard.data import Dataset
+from dashboard.data.load import period_of
+from dashboard.data.tables import PERIOD_NAMES, PERIODS, SIDE_NAMES, SIDES
+from dashboard.filters import Filters
+
+US_ACTORS = ("us_executive", "us_congress", "us_justice")
+RU_ACTORS = ("ru_government",)
+SIDE_BITS = {"US": 1, "RU": 2}
+BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
+EVENT_TEXT = ("title", "description")
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """Events sorted newest first with bit masks, and a daily per-area cube of them."""
+
+    events: pd.DataFrame
+    cube: pd.DataFrame
+    area_bits: dict[str, int]
+
+
+def _bits_for(cells: pd.Series, bits: dict[str, int]) -> pd.Series:
+    """Bit mask of a ';'-separated cell, computed once per distinct cell value."""
+    categories = pd.Categorical(cells)
+    lookup = [sum(bits.get(item, 0) for item in set(c.split(";"))) for c in categories.categories]
+    masks = np.array([*lookup, 0], dtype="int64")  # code -1 (blank cell) takes the last entry
+    return pd.Series(masks[categories.codes], index=cells.index)
+
+
+def index_events(events: pd.DataFrame, area_ids: list[str]) -> EventIndex:
+    area_bits = {area: 1 << i for i, area in enumerate(area_ids)}
+    side_bits = {a: SIDE_BITS["US"] for a in US_ACTORS} | {a: SIDE_BITS["RU"] for a in RU_ACTORS}
+    indexed = events.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+    indexed["area_mask"] = _bits_for(indexed["area_ids"], area_bits)
+    indexed["side_mask"] = _bits_for(indexed["actors"], side_bits)
+    return EventIndex(indexed, _cube(indexed, area_bits), area_bits)
+
+
+def _cube(events: pd.DataFrame, area_bits: dict[str, int]) -> pd.DataFrame:
+    parts = []
+    for area, bit in area_bits.items():
+        in_area = events[(events["area_mask"] & bit) != 0]
+        grouped = in_area.groupby(["date", "side_mask", "quad_class"], observed=True)
+        part = grouped["goldstein"].agg(events="count", goldstein_sum="sum").reset_index()
+        part["area_id"] = area
+        parts.append(part)
+    cube = pd.concat(parts, ignore_index=True)
+    cube["period"] = period_of(cube["date"])
+    return cube
+
+
+def _text_match(frame: pd.DataFrame, columns: tuple[str, ...], search: str) -> pd.Series:
+    needle = search.casefold()
+    match = pd.Series(False, index=frame.index)
+    for column in columns:
+        text = frame[column].fillna("").str.casefold()
+        match |= text.str.contains(needle, regex=False)
+    return match
+
+
+def _area_mask(index: EventIndex, filters: Filters) -> int:
+    return sum(index.area_bits.get(a, 0) for a in filters.areas)
+
+
+def _event_mask(frame: pd.DataFrame, index: EventIndex, filters: Filters) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    if filters.areas and "area_mask" in frame:
+        mask &= (frame["area_mask"] & _area_mask(index, filters)) != 0
+    if filters.side:
+        mask &= (frame["side_mask"] & SIDE_BITS[filters.side]) != 0
+    if filters.period:
+        mask &= frame["period"] == filters.period
+    if filters.start:
+        mask &= frame["date"] >= pd.Timestamp(filters.start)
+    if filters.end:
+        mask &= frame["date"] <= pd.Timestamp(filters.end)
+    return mask
+
+
+def filter_events(index: EventIndex, filters: Filters) -> pd.DataFrame:
+    """The events that match every filter, newest first."""
+    events = index.events
+    mask = _event_mask(events, index, filters)
+    if filters.search:
+        candidates = events[mask]
+        return candidates[_text_match(candidates, EVENT_TEXT, filters.search)]
+    return events[mask]
+
+
+def filter_cube(index: EventIndex, filters: Filters) -> pd.DataFrame:
+    """Daily per-area counts and score sums under the filters, from the cube where possible."""
+    if filters.search:
+        matched = filter_events(index, filters)
+        cube = _cube(matched, index.area_bits)
+    else:
+        cube = index.cube[_event_mask(index.cube, index, filters)]
+    if filters.areas:
+        cube = cube[cube["area_id"].isin(filters.areas)]
+    return cube
+
+
+def filter_table(frame: pd.DataFrame, filters: Filters, text_columns: tuple[str, ...]) -> pd.DataFrame:
+    """Positions, outcomes or impacts under the area, side, period, status and search filters."""
+    mask = pd.Series(True, index=frame.index)
+    if filters.areas and "area_id" in frame:
+        mask &= frame["area_id"].isin(filters.areas)
+    if filters.side and "side" in frame:
+        mask &= frame["side"] == filters.side
+    if filters.period and "period" in frame:
+        mask &= frame["period"] == filters.period
+    if filters.statuses and "status" in frame:
+        mask &= frame["status"].isin(filters.statuses)
+    if filters.search:
+        mask &= _text_match(frame, text_columns, filters.search)
+    return frame[mask]
+
+
+def area_names(dataset: Dataset) -> dict[str, str]:
+    return dict(zip(dataset.areas["area_id"], dataset.areas["name"], strict=True))
+
+
+def area_year_matrix(cube: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Events and mean cooperation–conflict score per area and year (long form)."""
+    if cube.empty:
+        return pd.DataFrame(columns=["area_id", "area", "year", "events", "mean_goldstein"])
+    grouped = cube.assign(year=cube["date"].dt.year).groupby(["area_id", "year"], observed=True)
+    matrix = grouped[["events", "goldstein_sum"]].sum().reset_index()
+    matrix["mean_goldstein"] = (matrix["goldstein_sum"] / matrix["events"]).round(2)
+    matrix["area"] = matrix["area_id"].map(names)
+    matrix["events"] = matrix["events"].astype("int64")
+    return matrix[["area_id", "area", "year", "events", "mean_goldstein"]]
+
+
+def stance_matrix(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Stance per area (rows) and side × period (columns) from the executive's positions."""
+    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    columns = [f"{s} · {p}" for p in PERIODS for s in SIDES]
+    matrix = pd.DataFrame(index=list(names.values()), columns=columns, dtype="Float64")
+    for row in base.itertuples(index=False):
+        matrix.loc[names.get(row.area_id, row.area_id), f"{row.side} · {row.period}"] = row.stance
+    present = [c for c in columns if matrix[c].notna().any()]
+    return matrix[present]
+
+
+def source_links(source_ids: pd.Series, sources: pd.DataFrame) -> pd.Series:
+    """For each cell of ';'-separated source ids, the cited sources as 'title <url>' lines."""
+    by_id = sources.set_index("source_id", verify_integrity=True)
+    label = (by_id["title"] + " — " + by_id["publisher"] + " <" + by_id["url"] + ">").to_dict()
+    return source_ids.fillna("").map(
+        lambda cell: "\n".join(label.get(s, s) for s in cell.split(";") if s)
+    )
+
+
+def _with_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with every named column, blank where a pivot produced none."""
+    return frame.assign(**{c: pd.NA for c in columns if c not in frame})
+
+
+def side_by_side(
+    positions: pd.DataFrame, outcomes: pd.DataFrame, names: dict[str, str]
+) -> pd.DataFrame:
+    """One row per area and period: the US position, Russia's, what happened and its status."""
+    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    wide = base.pivot_table(
+        index=["area_id", "period"],
+        columns="side",
+        values=["position", "stance", "source_ids"],
+        aggfunc="first",
+    )
+    wide.columns = [f"{side}_{value}" for value, side in wide.columns]
+    wide = wide.reset_index()
+    wide = _with_columns(wide, [f"{s}_{v}" for s in SIDES for v in ("position", "stance", "source_ids")])
+    table = wide.merge(
+        outcomes[["area_id", "period", "outcome", "status", "alignment", "source_ids"]],
+        on=["area_id", "period"],
+        how="outer",
+        validate="one_to_one",
+    )
+    table["area"] = table["area_id"].map(names)
+    table["period_name"] = table["period"].map(PERIOD_NAMES)
+    order = {area: i for i, area in enumerate(names)}
+    table = table.sort_values(["period", "area_id"], key=lambda s: s.map(order) if s.name == "area_id" else s)
+    return table.reset_index(drop=True)
+
+
+def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per area and side: stance in each term and the change from the first to the second."""
+    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    wide = base.pivot_table(
+        index=["area_id", "side"], columns="period", values=["stance", "position"], aggfunc="first"
+    )
+    wide.columns = [f"{value}_{period}" for value, period in wide.columns]
+    wide = wide.reset_index()
+    wide = _with_columns(wide, [f"{v}_{p}" for p in PERIODS for v in ("stance", "position")])
+    wide["change"] = wide["stance_term2"].astype("Float64") - wide["stance_term1"].astype("Float64")
+    wide["area"] = wide["area_id"].map(names)
+    wide["side_name"] = wide["side"].map(SIDE_NAMES)
+    return wide
+
+
+def alignment_overview(outcomes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Alignment and status per area (rows) and period (columns) as text."""
+    table = outcomes.assign(area=outcomes["area_id"].map(names))
+    table["label"] = table["alignment"] + " (" + table["status"] + ")"
+    wide = table.pivot_table(index="area", columns="period", values="label", aggfunc="first")
+    wide = wide.reindex([n for n in names.values() if n in wide.index])
+    wide.columns = [PERIOD_NAMES[p] for p in wide.columns]
+    return wide
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def impact_by_country(impacts: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """One row per country: the highest intensity, its rows' directions and effects."""
+    columns = ["country", "country_name", "intensity", "rows", "directions", "effects"]
+    if impacts.empty:
+        return pd.DataFrame(columns=columns)
+    labelled = impacts.assign(
+        line=impacts["area_id"].map(names) + ": " + impacts["effect"],
+    )
+    grouped = labelled.groupby("country", observed=True)
+    table = grouped.agg(
+        intensity=("intensity", "max"),
+        rows=("impact_id", "count"),
+        directions=("direction", lambda s: ", ".join(sorted(set(s)))),
+        effects=("line", lambda s: "\n".join(s)),
+    ).reset_index()
+    table["country_name"] = table["country"].map(country_name)
+    table["intensity"] = table["intensity"].astype("int64")
+    return table[columns].sort_values(["intensity", "country_name"], ascending=[False, True])
+
+
+def events_in_country(events: pd.DataFrame, country: str) -> pd.DataFrame:
+    codes = events["countries"].fillna("")
+    distinct = codes.unique()
+    hits = [cell for cell in distinct if country in cell.split(";")]
+    return events[codes.isin(hits)]
+
+
+def events_in_area(events: pd.DataFrame, index: EventIndex, area_id: str) -> pd.DataFrame:
+    return events[(events["area_mask"] & index.area_bits.get(area_id, 0)) != 0]
+
+
+def timeline_points(events: pd.DataFrame, names: dict[str, str], max_points: int) -> pd.DataFrame:
+    """Events as points, or, past ``max_points``, one point per area and month with its count."""
+    first_area = events["area_ids"].str.split(";", n=1).str[0]
+    points = events.assign(area=first_area.map(names))
+    if len(points) <= max_points:
+        return points.assign(count=1)
+    month = points["date"].dt.to_period("M").dt.to_timestamp()
+    grouped = points.assign(date=month).groupby(["date", "area"], observed=True)
+    summary = grouped.agg(
+        goldstein=("goldstein", "mean"), count=("event_id", "count")
+    ).reset_index()
+    summary["goldstein"] = summary["goldstein"].round(2)
+    summary["title"] = summary["count"].astype(str) + " events"
+    summary["event_id"] = ""
+    return summary
+
+
+def key_moments(events: pd.DataFrame) -> pd.DataFrame:
+    return events[events["key_moment"].fillna(False).astype(bool)]
+
+
+def dataset_summary(dataset: Dataset) -> dict[str, object]:
+    """Counts, date span and last update for the overview."""
+    events = dataset.events
+    return {
+        "areas": len(dataset.areas),
+        "events": len(events),
+        "positions": len(dataset.positions),
+        "outcomes": len(dataset.outcomes),
+        "impacts": len(dataset.impacts),
+        "countries": dataset.impacts["country"].nunique(),
+        "sources": len(dataset.sources),
+        "primary_sources": int((dataset.sources["kind"] == "primary").sum()),
+        "first_date": events["date"].min().date() if len(events) else None,
+        "last_date": events["date"].max().date() if len(events) else None,
+        "updated": dataset.meta.get("updated", ""),
+    }
+
+
+INTERNAL_COLUMNS = ["area_mask", "side_mask"]
+
+
+def public_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events without the index's internal columns, as users see and export them."""
+    return events.drop(columns=[c for c in INTERNAL_COLUMNS if c in events])
+
+
+def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``sources`` cited by any ';'-separated cell of the given columns."""
+    ids: set[str] = set()
+    for series in cells:
+        for cell in series.dropna().unique():
+            ids.update(cell.split(";"))
+    return sources[sources["source_id"].isin(ids)]
+
+
+
+TEXT_COLUMNS = {
+    "areas": ("name", "scope"),
+    "sources": ("title", "publisher"),
+    "positions": ("position",),
+    "outcomes": ("outcome",),
+    "impacts": ("effect",),
+}
+
+
+def filtered_tables(dataset: Dataset, index: EventIndex, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Every table under the filters; sources are those the filtered rows cite."""
+    tables = {
+        name: filter_table(dataset.table(name), filters, TEXT_COLUMNS[name])
+        for name in ("positions", "outcomes", "impacts")
+    }
+    tables["events"] = public_events(filter_events(index, filters))
+    areas = dataset.areas
+    if filters.areas:
+        areas = areas[areas["area_id"].isin(filters.areas)]
+    cells = [frame["source_ids"] for frame in tables.values()]
+    return {"areas": areas, **tables, "sources": cited_sources(cells, dataset.sources)}

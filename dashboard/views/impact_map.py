@@ -1,0 +1,87 @@
+"""Impact map: which countries were affected, how strongly, and the record behind each."""
+
+import streamlit as st
+
+from dashboard import figures, matrices, ui
+
+REGIONS = {"world": "World", "europe": "Europe", "middle_east": "Middle East", "asia": "Asia"}
+
+ctx = ui.context()
+impacts = matrices.filter_table(ctx.dataset.impacts, ctx.filters, ("effect",))
+by_country = matrices.impact_by_country(impacts, ctx.names)
+
+st.title("Impact map")
+st.caption(
+    "Highest impact intensity per country under the current filters (1 limited, 2 significant, "
+    "3 central). Hover a country for its effects; click it, or pick it below, for its record."
+)
+region = ctx.filters.page.get("region", "world")
+if region not in REGIONS:
+    st.warning("Unknown region in the link was ignored; showing the world.")
+    region = "world"
+chosen_region = st.segmented_control(
+    "Region", list(REGIONS), format_func=REGIONS.get, default=region, key="map_region"
+) or "world"
+if chosen_region != ctx.filters.page.get("region", "world"):
+    ui.set_page_param("region", None if chosen_region == "world" else chosen_region)
+
+picked = ui.chart(
+    figures.impact_map(by_country, chosen_region), "impact_map",
+    on_select="rerun", selection_mode="points",
+)
+st.caption(f"{len(by_country)} countries shown.")
+
+clicked = next((p.get("location") for p in ui.selected_points(picked) if p.get("location")), None)
+codes = list(by_country["country"])
+current = clicked or ctx.filters.page.get("country")
+if current and current not in codes:
+    current = None
+country = st.selectbox(
+    "Country", codes, index=codes.index(current) if current else None,
+    format_func=lambda c: f"{matrices.country_name(c)} ({c})", key="map_country",
+    placeholder="Choose a country",
+)
+if country != ctx.filters.page.get("country"):
+    ui.set_page_param("country", country)
+
+if country:
+    rows = impacts[impacts["country"] == country].assign(area=lambda f: f["area_id"].map(ctx.names))
+    st.subheader("Impact record")
+    st.text(matrices.country_name(country))
+    st.dataframe(
+        rows[["area", "period", "intensity", "direction", "effect", "source_ids"]],
+        hide_index=True, width="stretch",
+        column_config={"effect": st.column_config.TextColumn("Effect", width="large")},
+    )
+    events = matrices.public_events(
+        matrices.events_in_country(matrices.filter_events(ctx.index, ctx.filters), country)
+    )
+    st.caption(f"{len(events):,} events involving this country under the current filters.")
+    st.dataframe(
+        events[["date", "title", "description", "goldstein", "source_ids"]].head(500),
+        hide_index=True, width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "description": st.column_config.TextColumn("Description", width="large"),
+        },
+    )
+    st.caption("Sources")
+    ui.sources_table(
+        matrices.cited_sources([rows["source_ids"], events["source_ids"].head(500)],
+                               ctx.dataset.sources),
+        key="map_sources",
+    )
+
+st.subheader("All countries shown")
+st.dataframe(
+    by_country[["country_name", "country", "intensity", "rows", "directions", "effects"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "country_name": "Country",
+        "country": "ISO-3",
+        "intensity": st.column_config.NumberColumn("Highest intensity", format="%d"),
+        "rows": "Impact rows",
+        "effects": st.column_config.TextColumn("Effects", width="large"),
+    },
+)
+ui.download_csv(by_country, "impacts-by-country", ctx.filters, "dl_map")

@@ -1,0 +1,49 @@
+"""Timeline: dated events by cooperation–conflict score, key moments labelled."""
+
+import streamlit as st
+
+from dashboard import figures, matrices, ui
+
+MAX_POINTS = 3000
+
+ctx = ui.context()
+events = matrices.filter_events(ctx.index, ctx.filters)
+
+st.title("Timeline")
+st.caption(
+    "Each mark is an event: up is cooperation, down is conflict (Goldstein scale, −10 to +10). "
+    "Colour and shape give the policy area; key moments are labelled. Click a mark for its "
+    "description and sources."
+)
+points = matrices.timeline_points(events, ctx.names, MAX_POINTS)
+if len(events) > MAX_POINTS:
+    st.info(f"{len(events):,} events: shown as one mark per area and month, sized by count.")
+picked = ui.chart(
+    figures.timeline(points, matrices.key_moments(events).head(25), list(ctx.names.values())),
+    "timeline", on_select="rerun", selection_mode="points",
+)
+
+clicked_ids = {
+    str(point["customdata"][2])
+    for point in ui.selected_points(picked)
+    if len(point.get("customdata") or []) > 2 and point["customdata"][2]
+}
+
+st.subheader("Selected events")
+options = list(events["event_id"].head(500))
+labels = dict(zip(events["event_id"], events["date"].dt.strftime("%Y-%m-%d") + " — " + events["title"], strict=False))
+chosen = st.multiselect(
+    "Events", options, default=[e for e in options if e in clicked_ids],
+    format_func=lambda e: labels.get(e, e), placeholder="Click marks above or choose events",
+    key="timeline_events",
+)
+detail = matrices.public_events(events[events["event_id"].isin(chosen)])
+for row in detail.itertuples(index=False):
+    with st.container(border=True):
+        st.caption(f"{row.date:%Y-%m-%d} · score {row.goldstein:+.1f} · {row.quad_class}")
+        st.text(row.title)
+        st.text(row.description)
+if not detail.empty:
+    ui.sources_table(
+        matrices.cited_sources([detail["source_ids"]], ctx.dataset.sources), key="timeline_sources"
+    )
