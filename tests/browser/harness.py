@@ -1,0 +1,155 @@
+"""Start the dashboard on a free port and drive it in Debian's Chromium with Playwright.
+
+Shared by the browser tests and the scripts (benchmark, soak, screenshots). Every request to a
+host other than localhost is aborted and recorded, so a test can fail on any outside call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from tests.browser.setup import AXE, CHROMIUM, ensure_all
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PAGES = ("overview", "compare", "map", "timeline", "data", "sources")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterator[Server]:
+    """Run ``streamlit run dashboard/app.py`` on a free port until the block ends."""
+    port = free_port()
+    env = {**os.environ, **(extra_env or {})}
+    if data_dir is not None:
+        env["DASHBOARD_DATA_DIR"] = str(data_dir)
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"dashboard-{port}.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port), "--server.headless", "true",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(process, port, log)
+    try:
+        _wait_healthy(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_healthy(server: Server, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"dashboard exited: {server.log.read_text()[-2000:]}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        time.sleep(0.3)
+    raise RuntimeError("dashboard did not become healthy in time")
+
+
+@dataclass
+class OutsideRequests:
+    """Requests the page tried to send to a host other than localhost (all aborted)."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def route(self, route) -> None:
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.urls.append(route.request.url)
+            route.abort()
+
+
+def launch(playwright):
+    ensure_all()
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def new_page(browser, outside: OutsideRequests, **context_args):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context_args)
+    context.route("**/*", outside.route)
+    return context.new_page()
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script has finished running and the page has settled."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_page(page, server: Server, path: str, query: str = "") -> None:
+    page.goto(f"{server.url}/{path}{'?' + query if query else ''}")
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    wait_idle(page)
+
+
+def exceptions(page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """WCAG 2 A/AA violations of the given impacts found by axe-core in the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
