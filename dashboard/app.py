@@ -1,4 +1,4 @@
-"""Entry point: the page list and the shared sidebar. Run with ``streamlit run dashboard/app.py``."""
+"""Entry point: the page list and the shared sidebar (``streamlit run dashboard/app.py``)."""
 
 import streamlit as st
 

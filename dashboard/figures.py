@@ -18,7 +18,7 @@ from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
-DIVERGING = "PuOr_r"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
+DIVERGING = "PuOr"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
 INTENSITY_COLOURS = ("#c6dbef", "#6baed6", "#08519c")
 REGION_SCOPES = {"world": "world", "europe": "europe", "asia": "asia", "middle_east": "asia"}
 REGION_VIEWS = {
@@ -64,7 +64,7 @@ def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
     if matrix.empty or matrix.isna().all().all():
         return empty_figure()
     values = matrix.astype("float64")
-    text = values.map(lambda v: "no record" if pd.isna(v) else f"{v:+.0f}")
+    text = values.map(lambda v: "no record" if pd.isna(v) else f"{v:+.0f}" if v else "0")
     hover = values.map(lambda v: "" if pd.isna(v) else STANCE_SCALE.get(int(v), ""))
     figure = go.Figure(
         go.Heatmap(
@@ -96,18 +96,16 @@ def area_year_heatmap(matrix: pd.DataFrame) -> go.Figure:
         return empty_figure()
     counts = matrix.pivot(index="area", columns="year", values="events")
     means = matrix.pivot(index="area", columns="year", values="mean_goldstein")
-    text = counts.combine(
-        means,
-        lambda c, m: [
-            "" if pd.isna(n) else f"{int(n)}<br>{s:+.1f}" for n, s in zip(c, m, strict=True)
-        ],
-    )
+    text = [
+        ["" if pd.isna(n) else f"{int(n)}<br>{m:+.1f}" for n, m in zip(c_row, m_row, strict=True)]
+        for c_row, m_row in zip(counts.to_numpy(), means.to_numpy(), strict=True)
+    ]
     figure = go.Figure(
         go.Heatmap(
             z=means.to_numpy(dtype="float64"),
             x=[str(y) for y in means.columns],
             y=[plain(a) for a in means.index],
-            text=text.to_numpy(),
+            text=text,
             texttemplate="%{text}",
             hovertemplate="%{y}, %{x}<br>events and mean score: %{text}<extra></extra>",
             zmin=-10,
@@ -153,7 +151,11 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
 
 
 def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) -> go.Figure:
-    """Events over time by score, coloured and shaped by area, key moments labelled."""
+    """Events over time by score, coloured and shaped by area.
+
+    Key moments (``labels``) are numbered on the chart; the page lists the numbers with titles,
+    since two dozen overlapping titles cannot be read.
+    """
     if points.empty:
         return empty_figure()
     colours, symbols = area_styles(area_order)
@@ -180,10 +182,20 @@ def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) 
     )
     if shown["count"].max() == 1:
         figure.update_traces(marker={"size": 11})
-    for row in labels.head(25).itertuples(index=False):
+    for number, row in enumerate(labels.itertuples(index=False), start=1):
         figure.add_annotation(
-            x=row.date, y=row.goldstein, text=plain(row.title, 28), showarrow=True, arrowhead=0,
-            ax=0, ay=-40 if row.goldstein >= 0 else 40, font={"size": 10},
+            x=row.date,
+            y=row.goldstein,
+            text=str(number),
+            showarrow=True,
+            arrowhead=0,
+            ax=0,
+            ay=(-1 if row.goldstein >= 0 else 1) * (22 + 14 * (number % 3)),
+            font={"size": 11},
+            bordercolor="#555555",
+            borderwidth=1,
+            borderpad=2,
+            bgcolor="rgba(255,255,255,0.85)",
         )
     figure.add_hline(y=0, line_width=1, line_color="#888888")
     figure.update_layout(height=560, yaxis_range=[-11, 11], legend_title_text="Policy area")

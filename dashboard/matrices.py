@@ -23,6 +23,7 @@ RU_ACTORS = ("ru_government",)
 SIDE_BITS = {"US": 1, "RU": 2}
 BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
 EVENT_TEXT = ("title", "description")
+TERM_LABELS = {"term1": "1st term", "term2": "2nd term"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def filter_cube(index: EventIndex, filters: Filters) -> pd.DataFrame:
     return cube
 
 
-def filter_table(frame: pd.DataFrame, filters: Filters, text_columns: tuple[str, ...]) -> pd.DataFrame:
+def filter_table(
+    frame: pd.DataFrame, filters: Filters, text_columns: tuple[str, ...]
+) -> pd.DataFrame:
     """Positions, outcomes or impacts under the area, side, period, status and search filters."""
     mask = pd.Series(True, index=frame.index)
     if filters.areas and "area_id" in frame:
@@ -149,17 +152,18 @@ def area_year_matrix(cube: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 def stance_matrix(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Stance per area (rows) and side × period (columns) from the executive's positions."""
     base = positions[positions["actor"].isin(BASE_ACTORS.values())]
-    columns = [f"{s} · {p}" for p in PERIODS for s in SIDES]
+    columns = [f"{s} · {TERM_LABELS[p]}" for p in PERIODS for s in SIDES]
     matrix = pd.DataFrame(index=list(names.values()), columns=columns, dtype="Float64")
     for row in base.itertuples(index=False):
-        matrix.loc[names.get(row.area_id, row.area_id), f"{row.side} · {row.period}"] = row.stance
+        column = f"{row.side} · {TERM_LABELS[row.period]}"
+        matrix.loc[names.get(row.area_id, row.area_id), column] = row.stance
     present = [c for c in columns if matrix[c].notna().any()]
     return matrix[present]
 
 
 def source_links(source_ids: pd.Series, sources: pd.DataFrame) -> pd.Series:
     """For each cell of ';'-separated source ids, the cited sources as 'title <url>' lines."""
-    by_id = sources.set_index("source_id", verify_integrity=True)
+    by_id = sources.set_index("source_id")
     label = (by_id["title"] + " — " + by_id["publisher"] + " <" + by_id["url"] + ">").to_dict()
     return source_ids.fillna("").map(
         lambda cell: "\n".join(label.get(s, s) for s in cell.split(";") if s)
@@ -184,7 +188,9 @@ def side_by_side(
     )
     wide.columns = [f"{side}_{value}" for value, side in wide.columns]
     wide = wide.reset_index()
-    wide = _with_columns(wide, [f"{s}_{v}" for s in SIDES for v in ("position", "stance", "source_ids")])
+    wide = _with_columns(
+        wide, [f"{s}_{v}" for s in SIDES for v in ("position", "stance", "source_ids")]
+    )
     table = wide.merge(
         outcomes[["area_id", "period", "outcome", "status", "alignment", "source_ids"]],
         on=["area_id", "period"],
@@ -194,7 +200,9 @@ def side_by_side(
     table["area"] = table["area_id"].map(names)
     table["period_name"] = table["period"].map(PERIOD_NAMES)
     order = {area: i for i, area in enumerate(names)}
-    table = table.sort_values(["period", "area_id"], key=lambda s: s.map(order) if s.name == "area_id" else s)
+    table = table.sort_values(
+        ["period", "area_id"], key=lambda s: s.map(order) if s.name == "area_id" else s
+    )
     return table.reset_index(drop=True)
 
 
@@ -317,7 +325,6 @@ def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame
     return sources[sources["source_id"].isin(ids)]
 
 
-
 TEXT_COLUMNS = {
     "areas": ("name", "scope"),
     "sources": ("title", "publisher"),
@@ -327,7 +334,9 @@ TEXT_COLUMNS = {
 }
 
 
-def filtered_tables(dataset: Dataset, index: EventIndex, filters: Filters) -> dict[str, pd.DataFrame]:
+def filtered_tables(
+    dataset: Dataset, index: EventIndex, filters: Filters
+) -> dict[str, pd.DataFrame]:
     """Every table under the filters; sources are those the filtered rows cite."""
     tables = {
         name: filter_table(dataset.table(name), filters, TEXT_COLUMNS[name])

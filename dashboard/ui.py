@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import about, export, matrices
 from dashboard.data import DataError, Dataset, DatasetError, data_dir_from_env, load_dataset
-from dashboard.data.tables import TABLES, EARLIEST_DATE, PERIOD_NAMES, PERIODS, SIDE_NAMES, STATUSES
+from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, PERIODS, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import Filters, parse_query, with_page
 
 STATIC_URL = "app/static/"
@@ -126,26 +126,35 @@ def sidebar(dataset: Dataset) -> Filters:
     with st.sidebar:
         st.header("Filters")
         st.multiselect(
-            "Policy areas", list(names), format_func=names.get, key="f_areas",
+            "Policy areas",
+            list(names),
+            format_func=names.get,
+            key="f_areas",
             placeholder="All areas",
         )
         st.radio(
-            "Side", [ALL, *SIDE_NAMES], format_func=lambda s: SIDE_NAMES.get(s, "Both"),
-            key="f_side", horizontal=True,
+            "Side",
+            [ALL, *SIDE_NAMES],
+            format_func=lambda s: SIDE_NAMES.get(s, "Both"),
+            key="f_side",
+            horizontal=True,
         )
         st.selectbox(
-            "Period", [ALL, *PERIODS], format_func=lambda p: PERIOD_NAMES.get(p, "All periods"),
+            "Period",
+            [ALL, *PERIODS],
+            format_func=lambda p: PERIOD_NAMES.get(p, "All periods"),
             key="f_period",
         )
         st.date_input(
-            "Event dates", min_value=EARLIEST_DATE, max_value=today, key="f_dates",
+            "Event dates",
+            min_value=EARLIEST_DATE,
+            max_value=today,
+            key="f_dates",
             format="YYYY-MM-DD",
         )
         st.multiselect("Outcome status", list(STATUSES), key="f_status", placeholder="Any status")
         st.text_input("Search text", key="f_search", max_chars=200, placeholder="e.g. sanctions")
-        if st.button("Reset filters"):
-            _init_widgets(Filters(), today)
-            st.rerun()
+        st.button("Reset filters", on_click=_init_widgets, args=(Filters(), today))
     filters = _filters_from_widgets(today)
     sync_url(filters)
     return filters
@@ -240,7 +249,8 @@ def column_config(table: str) -> dict:
             )
         else:
             config[column.name] = st.column_config.Column(
-                column.name, help=column.description,
+                column.name,
+                help=column.description,
                 width="large" if column.name in wide else None,
             )
     return config

@@ -101,7 +101,7 @@ def _check_across(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame]) -> 
             errors += validate.check_one_per_cell(frame, raws[name], keys, column)
     if "sources" in typed and len(typed) == len(TABLES):
         cited = set()
-        for name, frame in typed.items():
+        for frame in typed.values():
             if "source_ids" in frame:
                 for cell in frame["source_ids"].dropna().unique():
                     cited.update(cell.split(";"))

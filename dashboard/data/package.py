@@ -51,7 +51,10 @@ def datapackage(meta: dict) -> dict:
     resources = []
     for table in TABLES.values():
         foreign_keys = [
-            {"fields": c.name, "reference": {"resource": c.references, "fields": TABLES[c.references].id_column}}
+            {
+                "fields": c.name,
+                "reference": {"resource": c.references, "fields": TABLES[c.references].id_column},
+            }
             for c in table.columns
             if c.references in TABLES and not c.multi
         ]
@@ -73,5 +76,7 @@ def datapackage(meta: dict) -> dict:
 
 def write_datapackage(directory: Path, meta: dict) -> Path:
     path = directory / "datapackage.json"
-    path.write_text(json.dumps(datapackage(meta), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(datapackage(meta), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path

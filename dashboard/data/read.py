@@ -56,7 +56,9 @@ def read_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Dat
     if errors:
         return None, errors
     if raw.frame.empty:
-        return None, [DataError(raw.file, raw.first_row, WHOLE, "the table has a header but no rows")]
+        return None, [
+            DataError(raw.file, raw.first_row, WHOLE, "the table has a header but no rows")
+        ]
     return raw, []
 
 

@@ -23,9 +23,47 @@ from dashboard.data.tables import (
 )
 
 COUNTRIES = (
-    "UKR GBR DEU FRA POL EST LVA LTU FIN SWE NOR DNK NLD CZE ROU HUN SVK TUR SYR IRN ISR SAU "
-    "IRQ ARE QAT CHN IND BLR GEO MDA PRK CHE VEN JPN KAZ AFG ITA ESP CAN BEL"
-).split()
+    "UKR",
+    "GBR",
+    "DEU",
+    "FRA",
+    "POL",
+    "EST",
+    "LVA",
+    "LTU",
+    "FIN",
+    "SWE",
+    "NOR",
+    "DNK",
+    "NLD",
+    "CZE",
+    "ROU",
+    "HUN",
+    "SVK",
+    "TUR",
+    "SYR",
+    "IRN",
+    "ISR",
+    "SAU",
+    "IRQ",
+    "ARE",
+    "QAT",
+    "CHN",
+    "IND",
+    "BLR",
+    "GEO",
+    "MDA",
+    "PRK",
+    "CHE",
+    "VEN",
+    "JPN",
+    "KAZ",
+    "AFG",
+    "ITA",
+    "ESP",
+    "CAN",
+    "BEL",
+)
 AREA_NAMES = (
     "Counter-terrorism",
     "Trade and sanctions",
@@ -34,7 +72,20 @@ AREA_NAMES = (
     "Cyber and election interference",
     "Human rights",
 )
-WORDS = "talks sanctions treaty summit statement call strike aid visit report vote deal".split()
+WORDS = (
+    "talks",
+    "sanctions",
+    "treaty",
+    "summit",
+    "statement",
+    "call",
+    "strike",
+    "aid",
+    "visit",
+    "report",
+    "vote",
+    "deal",
+)
 SOURCE_COUNT = 300
 FIRST_DAY = dt.date(2014, 1, 1)
 PARQUET_FROM = 50_000
@@ -54,7 +105,9 @@ def _sources(count: int) -> pd.DataFrame:
     )
 
 
-def _events(n: int, rng: np.random.Generator, sources: list[str], last_day: dt.date) -> pd.DataFrame:
+def _events(
+    n: int, rng: np.random.Generator, sources: list[str], last_day: dt.date
+) -> pd.DataFrame:
     area_combos = [*AREA_IDS, *(";".join(p) for p in itertools.combinations(AREA_IDS, 2))]
     country_combos = ["USA;RUS", *(f"USA;RUS;{c}" for c in COUNTRIES)]
     days = (last_day - FIRST_DAY).days

@@ -44,7 +44,9 @@ def _coerce_column(raw: RawTable, column: Column) -> tuple[pd.Series, list[DataE
     blank = _blank(series)
     name = column.name
     if column.kind in ("int", "float"):
-        values = pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
+        values = (
+            pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
+        )
         wrong = values.isna() & ~blank
         errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {_show(v)}")
         if column.kind == "int":
@@ -178,7 +180,9 @@ def _from_failure_cases(cases: pd.DataFrame, raw: RawTable) -> list[DataError]:
     return errors
 
 
-def check_dates(typed: pd.DataFrame, raw: RawTable, table: Table, today: dt.date) -> list[DataError]:
+def check_dates(
+    typed: pd.DataFrame, raw: RawTable, table: Table, today: dt.date
+) -> list[DataError]:
     """Dates no earlier than 2014 (sources: 1900) and not in the future; ranges in order."""
     errors = []
     earliest = dt.date(1900, 1, 1) if table.name == "sources" else EARLIEST_DATE
@@ -233,7 +237,9 @@ def check_references(
         for index, value in bad.items():
             names = ", ".join(f"'{u}'" for u in unknown[value])
             errors.append(
-                DataError(raw.file, int(index) + raw.first_row, column.name, f"unknown {what}: {names}")
+                DataError(
+                    raw.file, int(index) + raw.first_row, column.name, f"unknown {what}: {names}"
+                )
             )
     return errors
 

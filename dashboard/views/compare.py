@@ -30,11 +30,23 @@ table = table.assign(
     outcome_sources=matrices.source_links(table["source_ids"], ctx.dataset.sources),
 )
 shown = table[
-    ["area", "period_name", "US_position", "RU_position", "outcome", "status", "alignment",
-     "US_sources", "RU_sources", "outcome_sources"]
+    [
+        "area",
+        "period_name",
+        "US_position",
+        "RU_position",
+        "outcome",
+        "status",
+        "alignment",
+        "US_sources",
+        "RU_sources",
+        "outcome_sources",
+    ]
 ]
 st.dataframe(
-    shown, hide_index=True, width="stretch",
+    shown,
+    hide_index=True,
+    width="stretch",
     column_config={
         "area": "Area",
         "period_name": "Period",
@@ -58,9 +70,19 @@ ui.chart(figures.area_year_heatmap(matrix), "area_year")
 st.subheader("First term against second term")
 changes = matrices.term_changes(positions, ctx.names)
 st.dataframe(
-    changes[["area", "side_name", "stance_term1", "stance_term2", "change",
-             "position_term1", "position_term2"]],
-    hide_index=True, width="stretch",
+    changes[
+        [
+            "area",
+            "side_name",
+            "stance_term1",
+            "stance_term2",
+            "change",
+            "position_term1",
+            "position_term2",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
     column_config={
         "area": "Area",
         "side_name": "Side",
@@ -78,10 +100,13 @@ clicked = next((by_label.get(str(p.get("y"))) for p in ui.selected_points(picked
 if clicked:
     ui.set_page_param("area", clicked)
 area_ids = list(ctx.names)
-current = ctx.filters.page.get("area") if not clicked else clicked
+current = clicked or ctx.filters.page.get("area")
 area_id = st.selectbox(
-    "Area", area_ids, index=area_ids.index(current) if current in area_ids else 0,
-    format_func=ctx.names.get, key="compare_area",
+    "Area",
+    area_ids,
+    index=area_ids.index(current) if current in area_ids else 0,
+    format_func=ctx.names.get,
+    key="compare_area",
 )
 if area_id != ctx.filters.page.get("area"):
     ui.set_page_param("area", area_id)
@@ -95,17 +120,22 @@ for period in ("term1", "term2"):
     for column, side in ((left, "US"), (middle, "RU")):
         with column.container(border=True):
             st.caption(SIDE_NAMES[side])
-            st.text(row[f"{side}_position"] if isinstance(row[f"{side}_position"], str) else "No record.")
+            st.text(
+                row[f"{side}_position"]
+                if isinstance(row[f"{side}_position"], str)
+                else "No record."
+            )
     with right.container(border=True):
         st.caption(f"What happened — status: {row['status']}, alignment: {row['alignment']}")
         st.text(row["outcome"] if isinstance(row["outcome"], str) else "No record.")
-events = matrices.public_events(matrices.events_in_area(
-    matrices.filter_events(ctx.index, filters), ctx.index, area_id
-))
+events = matrices.public_events(
+    matrices.events_in_area(matrices.filter_events(ctx.index, filters), ctx.index, area_id)
+)
 st.caption(f"{len(events):,} events in this area under the current filters (newest first).")
 st.dataframe(
     events[["date", "title", "description", "goldstein", "source_ids"]].head(500),
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
     column_config={
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Event", width="medium"),
@@ -115,7 +145,10 @@ st.dataframe(
     },
 )
 cited = matrices.cited_sources(
-    [table.loc[table["area_id"] == area_id, c] for c in ("US_source_ids", "RU_source_ids", "source_ids")]
+    [
+        table.loc[table["area_id"] == area_id, c]
+        for c in ("US_source_ids", "RU_source_ids", "source_ids")
+    ]
     + [events["source_ids"].head(500)],
     ctx.dataset.sources,
 )

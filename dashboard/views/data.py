@@ -22,9 +22,12 @@ current = ctx.filters.page.get("table", "events")
 if current not in names:
     st.warning("Unknown table in the link was ignored; showing events.")
     current = "events"
-table_name = st.segmented_control(
-    "Table", names, default=current, format_func=str.capitalize, key="data_table"
-) or "events"
+table_name = (
+    st.segmented_control(
+        "Table", names, default=current, format_func=str.capitalize, key="data_table"
+    )
+    or "events"
+)
 if table_name != ctx.filters.page.get("table", "events"):
     ui.set_page_param("table", None if table_name == "events" else table_name)
 

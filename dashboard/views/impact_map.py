@@ -19,15 +19,20 @@ region = ctx.filters.page.get("region", "world")
 if region not in REGIONS:
     st.warning("Unknown region in the link was ignored; showing the world.")
     region = "world"
-chosen_region = st.segmented_control(
-    "Region", list(REGIONS), format_func=REGIONS.get, default=region, key="map_region"
-) or "world"
+chosen_region = (
+    st.segmented_control(
+        "Region", list(REGIONS), format_func=REGIONS.get, default=region, key="map_region"
+    )
+    or "world"
+)
 if chosen_region != ctx.filters.page.get("region", "world"):
     ui.set_page_param("region", None if chosen_region == "world" else chosen_region)
 
 picked = ui.chart(
-    figures.impact_map(by_country, chosen_region), "impact_map",
-    on_select="rerun", selection_mode="points",
+    figures.impact_map(by_country, chosen_region),
+    "impact_map",
+    on_select="rerun",
+    selection_mode="points",
 )
 st.caption(f"{len(by_country)} countries shown.")
 
@@ -37,8 +42,11 @@ current = clicked or ctx.filters.page.get("country")
 if current and current not in codes:
     current = None
 country = st.selectbox(
-    "Country", codes, index=codes.index(current) if current else None,
-    format_func=lambda c: f"{matrices.country_name(c)} ({c})", key="map_country",
+    "Country",
+    codes,
+    index=codes.index(current) if current else None,
+    format_func=lambda c: f"{matrices.country_name(c)} ({c})",
+    key="map_country",
     placeholder="Choose a country",
 )
 if country != ctx.filters.page.get("country"):
@@ -50,7 +58,8 @@ if country:
     st.text(matrices.country_name(country))
     st.dataframe(
         rows[["area", "period", "intensity", "direction", "effect", "source_ids"]],
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
         column_config={"effect": st.column_config.TextColumn("Effect", width="large")},
     )
     events = matrices.public_events(
@@ -59,7 +68,8 @@ if country:
     st.caption(f"{len(events):,} events involving this country under the current filters.")
     st.dataframe(
         events[["date", "title", "description", "goldstein", "source_ids"]].head(500),
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
             "description": st.column_config.TextColumn("Description", width="large"),
@@ -67,15 +77,17 @@ if country:
     )
     st.caption("Sources")
     ui.sources_table(
-        matrices.cited_sources([rows["source_ids"], events["source_ids"].head(500)],
-                               ctx.dataset.sources),
+        matrices.cited_sources(
+            [rows["source_ids"], events["source_ids"].head(500)], ctx.dataset.sources
+        ),
         key="map_sources",
     )
 
 st.subheader("All countries shown")
 st.dataframe(
     by_country[["country_name", "country", "intensity", "rows", "directions", "effects"]],
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
     column_config={
         "country_name": "Country",
         "country": "ISO-3",

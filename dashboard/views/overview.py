@@ -21,8 +21,9 @@ cols = st.columns(5)
 cols[0].metric("Events", f"{summary['events']:,}")
 cols[1].metric("Policy areas", summary["areas"])
 cols[2].metric("Countries affected", summary["countries"])
-cols[3].metric("Sources", f"{summary['sources']:,}", f"{summary['primary_sources']} primary",
-               delta_color="off")
+cols[3].metric(
+    "Sources", f"{summary['sources']:,}", f"{summary['primary_sources']} primary", delta_color="off"
+)
 cols[4].metric("Events span", f"{first:%Y}–{last:%Y}" if first else "–")
 st.caption(
     f"Events from {first} to {last}. Periods: {PERIOD_NAMES['term1']}; {PERIOD_NAMES['term2']}. "
@@ -39,14 +40,18 @@ areas = ctx.dataset.areas
 if ctx.filters.areas:
     areas = areas[areas["area_id"].isin(ctx.filters.areas)]
 st.dataframe(
-    areas[["name", "scope"]], hide_index=True, width="stretch",
+    areas[["name", "scope"]],
+    hide_index=True,
+    width="stretch",
     column_config={"name": "Area", "scope": st.column_config.TextColumn("Scope", width="large")},
 )
 
 st.subheader("Latest events")
 latest = matrices.public_events(matrices.filter_events(ctx.index, ctx.filters).head(10))
 st.dataframe(
-    latest[["date", "title", "area_ids", "goldstein"]], hide_index=True, width="stretch",
+    latest[["date", "title", "area_ids", "goldstein"]],
+    hide_index=True,
+    width="stretch",
     column_config={
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Event", width="large"),

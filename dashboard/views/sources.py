@@ -1,4 +1,4 @@
-"""Sources & methodology: every source, the scales, how rows were coded, limits, licence, citation."""
+"""Sources & methodology: sources, scales, coding rules, limits, licence and citation."""
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,10 @@ sources = ctx.dataset.sources
 
 st.title("Sources & methodology")
 primary = int((sources["kind"] == "primary").sum())
-st.caption(f"{len(sources):,} sources, {primary:,} of them primary. Every row of the data cites one or more.")
+st.caption(
+    f"{len(sources):,} sources, {primary:,} of them primary. "
+    "Every row of the data cites one or more."
+)
 ui.sources_table(sources.sort_values(["publisher", "title"]), key="all_sources")
 ui.download_csv(sources, "sources", ctx.filters, "dl_sources")
 
@@ -21,28 +24,40 @@ with left:
     st.subheader("Stance (positions)")
     st.table(pd.DataFrame({"stance": list(STANCE_SCALE), "meaning": list(STANCE_SCALE.values())}))
     st.subheader("Confidence (positions)")
-    st.table(pd.DataFrame({
-        "confidence": ["high", "medium", "low"],
-        "meaning": [
-            "stated plainly and repeatedly by the side",
-            "read from a few statements",
-            "the record is unclear; the text says so",
-        ],
-    }))
+    st.table(
+        pd.DataFrame(
+            {
+                "confidence": ["high", "medium", "low"],
+                "meaning": [
+                    "stated plainly and repeatedly by the side",
+                    "read from a few statements",
+                    "the record is unclear; the text says so",
+                ],
+            }
+        )
+    )
 with right:
     st.subheader("Intensity (impacts)")
-    st.table(pd.DataFrame({"intensity": list(INTENSITY_SCALE), "meaning": list(INTENSITY_SCALE.values())}))
+    st.table(
+        pd.DataFrame(
+            {"intensity": list(INTENSITY_SCALE), "meaning": list(INTENSITY_SCALE.values())}
+        )
+    )
     st.subheader("Cooperation–conflict score (events)")
-    st.table(pd.DataFrame({
-        "score": ["+7 to +10", "+1 to +6", "0", "−1 to −6", "−7 to −10"],
-        "examples on the Goldstein scale": [
-            "treaty or agreement signed, major aid",
-            "meeting, call, promise, easing of a measure",
-            "neutral statement",
-            "criticism, accusation, sanctions, expulsions",
-            "threat or use of military force",
-        ],
-    }))
+    st.table(
+        pd.DataFrame(
+            {
+                "score": ["+7 to +10", "+1 to +6", "0", "−1 to −6", "−7 to −10"],
+                "examples on the Goldstein scale": [
+                    "treaty or agreement signed, major aid",
+                    "meeting, call, promise, easing of a measure",
+                    "neutral statement",
+                    "criticism, accusation, sanctions, expulsions",
+                    "threat or use of military force",
+                ],
+            }
+        )
+    )
 
 st.header("How the data was coded")
 st.markdown(about.METHOD)
@@ -51,4 +66,4 @@ st.markdown(about.LIMITS)
 st.header("Licence")
 st.text(about.DATA_LICENCE + about.CODE_LICENCE)
 st.header("How to cite")
-st.code(about.citation(), language=None)
+st.text(about.citation())

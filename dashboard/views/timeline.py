@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import figures, matrices, ui
 
 MAX_POINTS = 3000
+MAX_LABELS = 30
 
 ctx = ui.context()
 events = matrices.filter_events(ctx.index, ctx.filters)
@@ -18,9 +19,24 @@ st.caption(
 points = matrices.timeline_points(events, ctx.names, MAX_POINTS)
 if len(events) > MAX_POINTS:
     st.info(f"{len(events):,} events: shown as one mark per area and month, sized by count.")
+moments = matrices.key_moments(events).head(MAX_LABELS).sort_values("date")
 picked = ui.chart(
-    figures.timeline(points, matrices.key_moments(events).head(25), list(ctx.names.values())),
-    "timeline", on_select="rerun", selection_mode="points",
+    figures.timeline(points, moments, list(ctx.names.values())),
+    "timeline",
+    on_select="rerun",
+    selection_mode="points",
+)
+st.caption("Numbered key moments")
+st.dataframe(
+    moments.assign(number=range(1, len(moments) + 1))[["number", "date", "title", "goldstein"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "number": st.column_config.NumberColumn("#", width="small"),
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("Key moment", width="large"),
+        "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
+    },
 )
 
 clicked_ids = {
@@ -31,10 +47,19 @@ clicked_ids = {
 
 st.subheader("Selected events")
 options = list(events["event_id"].head(500))
-labels = dict(zip(events["event_id"], events["date"].dt.strftime("%Y-%m-%d") + " — " + events["title"], strict=False))
+labels = dict(
+    zip(
+        events["event_id"],
+        events["date"].dt.strftime("%Y-%m-%d") + " — " + events["title"],
+        strict=False,
+    )
+)
 chosen = st.multiselect(
-    "Events", options, default=[e for e in options if e in clicked_ids],
-    format_func=lambda e: labels.get(e, e), placeholder="Click marks above or choose events",
+    "Events",
+    options,
+    default=[e for e in options if e in clicked_ids],
+    format_func=lambda e: labels.get(e, e),
+    placeholder="Click marks above or choose events",
     key="timeline_events",
 )
 detail = matrices.public_events(events[events["event_id"].isin(chosen)])

@@ -66,8 +66,15 @@ def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterat
         env["DASHBOARD_DATA_DIR"] = str(data_dir)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"dashboard-{port}.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.port", str(port), "--server.headless", "true",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -88,10 +95,12 @@ def _wait_healthy(server: Server, timeout: float = 60) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"dashboard exited: {server.log.read_text()[-2000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
         time.sleep(0.3)
     raise RuntimeError("dashboard did not become healthy in time")
 

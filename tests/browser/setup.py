@@ -41,8 +41,18 @@ def ensure_axe() -> Path:
         return AXE
     if shutil.which("npm") is None:
         sys.exit("axe-core is missing and npm is not available.")
-    _run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(HERE),
-          f"axe-core@~{AXE_VERSION}"])
+    _run(
+        [
+            "npm",
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(HERE),
+            f"axe-core@~{AXE_VERSION}",
+        ]
+    )
     return AXE
 
 

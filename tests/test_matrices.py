@@ -1,0 +1,158 @@
+"""The shaped tables: numbers a user reads off the pages."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import matrices
+from dashboard.filters import Filters
+
+
+def _events(rows):
+    frame = pd.DataFrame(
+        rows, columns=["event_id", "date", "area_ids", "actors", "goldstein", "quad_class"]
+    )
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["period"] = matrices.period_of(frame["date"])
+    frame["title"] = frame["event_id"] + " title"
+    frame["description"] = "about " + frame["event_id"]
+    frame["countries"] = "USA;RUS"
+    frame["key_moment"] = False
+    return frame
+
+
+EVENTS = _events(
+    [
+        ("e1", "2017-03-01", "ukraine", "us_executive", -4.0, "material_conflict"),
+        ("e2", "2017-06-01", "ukraine;arms_control", "ru_government", 2.0, "verbal_cooperation"),
+        (
+            "e3",
+            "2018-07-16",
+            "cyber_elections",
+            "us_executive;ru_government",
+            3.0,
+            "verbal_cooperation",
+        ),
+        ("e4", "2025-02-12", "ukraine", "ru_government", 4.0, "verbal_cooperation"),
+    ]
+)
+AREAS = ["ukraine", "arms_control", "cyber_elections"]
+NAMES = {"ukraine": "Ukraine", "arms_control": "Arms control", "cyber_elections": "Cyber"}
+
+
+@pytest.fixture
+def index():
+    return matrices.index_events(EVENTS, AREAS)
+
+
+def test_index_sorts_newest_first_and_sets_masks(index):
+    assert list(index.events["event_id"]) == ["e4", "e3", "e2", "e1"]
+    assert index.events.set_index("event_id").loc["e2", "area_mask"] == 0b011
+    assert index.events.set_index("event_id").loc["e3", "side_mask"] == 0b11
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), ["e4", "e3", "e2", "e1"]),
+        (Filters(areas=("arms_control",)), ["e2"]),
+        (Filters(areas=("ukraine",), period="term1"), ["e2", "e1"]),
+        (Filters(side="US"), ["e3", "e1"]),
+        (Filters(start=dt.date(2017, 5, 1), end=dt.date(2018, 12, 31)), ["e3", "e2"]),
+        (Filters(search="E3 TITLE"), ["e3"]),
+    ],
+)
+def test_filter_events(index, filters, expected):
+    assert list(matrices.filter_events(index, filters)["event_id"]) == expected
+
+
+def test_area_year_matrix_counts_and_means(index):
+    matrix = matrices.area_year_matrix(matrices.filter_cube(index, Filters()), NAMES)
+    ukraine_2017 = matrix[(matrix["area_id"] == "ukraine") & (matrix["year"] == 2017)].iloc[0]
+    assert ukraine_2017["events"] == 2
+    assert ukraine_2017["mean_goldstein"] == -1.0
+    assert matrix["events"].sum() == 5  # e2 counts once in each of its two areas
+
+
+def test_cube_and_search_paths_agree(index):
+    """The fast path (cube) and the slow path (search) give the same matrix."""
+    by_cube = matrices.area_year_matrix(matrices.filter_cube(index, Filters(side="RU")), NAMES)
+    by_scan = matrices.area_year_matrix(
+        matrices.filter_cube(index, Filters(side="RU", search="title")), NAMES
+    )
+    pd.testing.assert_frame_equal(by_cube.reset_index(drop=True), by_scan.reset_index(drop=True))
+
+
+def test_stance_matrix_uses_executive_rows(shipped):
+    names = matrices.area_names(shipped)
+    matrix = matrices.stance_matrix(shipped.positions, names)
+    assert matrix.shape == (6, 4)
+    base = shipped.positions[shipped.positions["actor"] != "us_congress"]
+    row = base.iloc[0]
+    column = f"{row.side} · {matrices.TERM_LABELS[row.period]}"
+    assert matrix.loc[names[row.area_id], column] == row.stance
+
+
+def test_side_by_side_has_one_row_per_area_and_period(shipped):
+    names = matrices.area_names(shipped)
+    table = matrices.side_by_side(shipped.positions, shipped.outcomes, names)
+    assert len(table) == 12
+    assert table[["US_position", "RU_position", "outcome"]].notna().all().all()
+
+
+def test_term_changes_are_second_minus_first(shipped):
+    changes = matrices.term_changes(shipped.positions, matrices.area_names(shipped))
+    assert len(changes) == 12
+    expected = changes["stance_term2"].astype(float) - changes["stance_term1"].astype(float)
+    assert (changes["change"].astype(float) == expected).all()
+
+
+def test_impact_by_country_keeps_highest_intensity():
+    impacts = pd.DataFrame(
+        {
+            "impact_id": ["i1", "i2", "i3"],
+            "country": ["POL", "POL", "GBR"],
+            "area_id": ["ukraine", "arms_control", "ukraine"],
+            "intensity": pd.array([1, 3, 2], dtype="Int64"),
+            "direction": ["harmed", "mixed", "harmed"],
+            "effect": ["a", "b", "c"],
+        }
+    )
+    table = matrices.impact_by_country(impacts, NAMES).set_index("country")
+    assert table.loc["POL", "intensity"] == 3
+    assert table.loc["POL", "rows"] == 2
+    assert table.loc["POL", "directions"] == "harmed, mixed"
+    assert table.loc["POL", "effects"] == "Ukraine: a\nArms control: b"
+    assert table.loc["POL", "country_name"] == "Poland"
+
+
+def test_timeline_aggregates_past_the_point_limit(index):
+    names = dict(NAMES)
+    points = matrices.timeline_points(index.events, names, max_points=2)
+    assert points["count"].sum() == 4
+    assert (points["event_id"] == "").all()  # one mark per area and month, not per event
+    assert list(points["title"]) == ["1 events"] * 4
+
+
+def test_filtered_tables_keep_only_cited_sources(shipped, shipped_index):
+    tables = matrices.filtered_tables(shipped, shipped_index, Filters(areas=("ukraine",)))
+    cited = set()
+    for name in ("positions", "outcomes", "events", "impacts"):
+        assert (name == "events") or set(tables[name]["area_id"]) == {"ukraine"}
+        for cell in tables[name]["source_ids"]:
+            cited.update(cell.split(";"))
+    assert set(tables["sources"]["source_id"]) == cited
+    assert "area_mask" not in tables["events"]
+
+
+def test_events_in_country(index):
+    assert len(matrices.events_in_country(index.events, "RUS")) == 4
+    assert matrices.events_in_country(index.events, "POL").empty
+
+
+def test_dataset_summary(shipped):
+    summary = matrices.dataset_summary(shipped)
+    assert summary["events"] == len(shipped.events)
+    assert summary["first_date"] == shipped.events["date"].min().date()
+    assert 0 < summary["primary_sources"] < summary["sources"]

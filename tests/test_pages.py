@@ -1,0 +1,129 @@
+"""Every page through streamlit.testing.v1.AppTest: renders, filters, query parameters."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = {
+    "overview": ("views/overview.py", "US–Russia relations under Trump and Putin", 1),
+    "compare": ("views/compare.py", "Compare the two sides", 2),
+    "map": ("views/impact_map.py", "Impact map", 1),
+    "timeline": ("views/timeline.py", "Timeline", 1),
+    "data": ("views/data.py", "Data", 0),
+    "sources": ("views/sources.py", "Sources & methodology", 0),
+}
+AREAS = [
+    "counter_terrorism",
+    "trade_sanctions",
+    "ukraine",
+    "arms_control",
+    "cyber_elections",
+    "human_rights",
+]
+
+
+def open_app(page: str, query: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(PAGES[page][0]).run()
+    return app
+
+
+def plotly_charts(app: AppTest) -> list:
+    return [e for e in app.get("plotly_chart")]
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.message for e in app.exception]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_its_title_and_charts(page):
+    app = open_app(page)
+    assert_clean(app)
+    _, title, charts = PAGES[page]
+    assert app.title[0].value == title
+    assert len(plotly_charts(app)) == charts
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_filter_renders(page, area):
+    app = open_app(page)
+    app.multiselect(key="f_areas").set_value([area]).run()
+    assert_clean(app)
+    assert app.query_params["areas"] == area
+
+
+def test_query_parameters_set_the_widgets():
+    app = open_app(
+        "compare",
+        {"areas": "ukraine,arms_control", "side": "RU", "period": "term2", "q": "talks"},
+    )
+    assert_clean(app)
+    assert app.multiselect(key="f_areas").value == ["ukraine", "arms_control"]
+    assert app.radio(key="f_side").value == "RU"
+    assert app.selectbox(key="f_period").value == "term2"
+    assert app.text_input(key="f_search").value == "talks"
+    assert not app.warning
+
+
+def test_widget_changes_are_written_to_the_url():
+    app = open_app("overview")
+    app.radio(key="f_side").set_value("US").run()
+    app.selectbox(key="f_period").set_value("term1").run()
+    assert app.query_params["side"] == "US"
+    assert app.query_params["period"] == "term1"
+    app.button[0].click().run()  # Reset filters
+    assert "side" not in app.query_params
+
+
+def test_bad_query_parameters_give_notices_not_errors():
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"areas": "atlantis", "side": "CN", "from": "Feb 2019", "zzz": "1"}.items():
+        app.query_params[key] = value
+    app.run()
+    assert_clean(app)
+    notices = " ".join(w.value for w in app.warning)
+    for expected in ("atlantis", "'side'", "'from'", "'zzz'"):
+        assert expected in notices
+    assert app.multiselect(key="f_areas").value == []
+
+
+def test_compare_shows_the_record_behind_the_chosen_area():
+    app = open_app("compare", {"area": "arms_control"})
+    assert_clean(app)
+    assert app.selectbox(key="compare_area").value == "arms_control"
+    texts = [t.value for t in app.text]
+    assert any("INF" in t or "New START" in t for t in texts)
+
+
+def test_map_country_selection_shows_its_impacts():
+    app = open_app("map", {"country": "GBR", "region": "europe"})
+    assert_clean(app)
+    assert app.selectbox(key="map_country").value == "GBR"
+    assert "United Kingdom" in [t.value for t in app.text]
+
+
+def test_data_page_switches_tables_from_the_url():
+    app = open_app("data", {"table": "sources"})
+    assert_clean(app)
+    frame = app.dataframe[0].value
+    assert "publisher" in frame.columns
+
+
+def test_broken_dataset_shows_an_error_page(tmp_path, monkeypatch):
+    (tmp_path / "areas.csv").write_text("area_id,name\nukraine,Ukraine\n", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert_clean(app)
+    assert app.title[0].value == "The dataset could not be loaded"
+    shown = "\n".join(t.value for t in app.text)
+    assert "areas.csv:1:scope: required column is missing" in shown
+    assert "events.csv:-:-: file is missing" in shown
