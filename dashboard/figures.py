@@ -19,7 +19,8 @@ from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
 DIVERGING = "PuOr"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
-INTENSITY_COLOURS = ("#c6dbef", "#6baed6", "#08519c")
+INTENSITY_COLOURS = ("#9ecae1", "#4292c6", "#08306b")
+NO_RECORD_COLOUR = "#e6e6e6"
 REGION_SCOPES = {"world": "world", "europe": "europe", "asia": "asia", "middle_east": "asia"}
 REGION_VIEWS = {
     "world": {},
@@ -202,9 +203,27 @@ def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) 
     return figure
 
 
-def impact_map(by_country: pd.DataFrame, region: str) -> go.Figure:
-    """Choropleth of impact intensity; hover gives country, intensity and the effects."""
+def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, str]) -> go.Figure:
+    """Choropleth of impact intensity; hover gives country, intensity and the effects.
+
+    Countries without a recorded impact are drawn in grey (``all_countries``: code -> name), so
+    the map reads "no record" rather than leaving holes.
+    """
     figure = go.Figure()
+    others = {c: n for c, n in all_countries.items() if c not in set(by_country["country"])}
+    figure.add_trace(
+        go.Choropleth(
+            locations=list(others),
+            locationmode="ISO-3",
+            z=[0.0] * len(others),
+            text=[plain(n) for n in others.values()],
+            colorscale=[[0, NO_RECORD_COLOUR], [1, NO_RECORD_COLOUR]],
+            showscale=False,
+            marker={"line": {"color": "#999999", "width": 0.3}},
+            hovertemplate="<b>%{text}</b><br>no recorded impact<extra></extra>",
+            name="no recorded impact",
+        )
+    )
     if not by_country.empty:
         hover = by_country["effects"].map(lambda t: plain(t, 70))
         figure.add_trace(

@@ -231,6 +231,11 @@ def alignment_overview(outcomes: pd.DataFrame, names: dict[str, str]) -> pd.Data
     return wide
 
 
+def all_countries() -> dict[str, str]:
+    """Every ISO 3166-1 country: alpha-3 code -> common name."""
+    return {c.alpha_3: country_name(c.alpha_3) for c in pycountry.countries}
+
+
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
     if country is None:

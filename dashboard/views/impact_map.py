@@ -29,7 +29,7 @@ if chosen_region != ctx.filters.page.get("region", "world"):
     ui.set_page_param("region", None if chosen_region == "world" else chosen_region)
 
 picked = ui.chart(
-    figures.impact_map(by_country, chosen_region),
+    figures.impact_map(by_country, chosen_region, matrices.all_countries()),
     "impact_map",
     on_select="rerun",
     selection_mode="points",

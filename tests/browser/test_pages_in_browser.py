@@ -1,0 +1,113 @@
+"""What only a browser shows: pages drawn, charts and map rendered offline, downloads, links."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from dashboard import export, matrices
+from dashboard.data import load_dataset
+from dashboard.filters import Filters
+from tests.browser import harness
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.browser
+
+CHART_SELECTORS = {
+    "overview": ".heatmaplayer",
+    "compare": ".heatmaplayer",
+    "map": "path.choroplethlocation",
+    "timeline": ".scatterlayer .point",
+}
+
+
+@pytest.mark.parametrize("path", harness.PAGES)
+def test_page_renders_without_exception_and_passes_axe(page, server, path):
+    harness.open_page(page, server, path)
+    assert harness.exceptions(page) == []
+    assert page.locator("h1").first.inner_text().strip()
+    assert harness.axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", list(CHART_SELECTORS))
+def test_charts_are_drawn(page, server, path):
+    harness.open_page(page, server, path)
+    page.wait_for_selector(CHART_SELECTORS[path], timeout=30_000)
+    assert page.locator(CHART_SELECTORS[path]).count() > 0
+
+
+def test_map_draws_country_shapes_offline(page, server, outside):
+    harness.open_page(page, server, "map")
+    shapes = page.locator("path.choroplethlocation")
+    shapes.first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "document.querySelectorAll('path.choroplethlocation').length >= 150", timeout=30_000
+    )
+    assert shapes.count() >= 150
+    assert outside.urls == []
+
+
+def test_dark_theme_passes_axe(browser, server):
+    outside = harness.OutsideRequests()
+    page = harness.new_page(browser, outside, color_scheme="dark")
+    try:
+        for path in ("overview", "compare"):
+            harness.open_page(page, server, path)
+            background = page.evaluate(
+                "getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+            )
+            assert background != "rgb(255, 255, 255)"
+            assert harness.axe_violations(page) == []
+    finally:
+        page.context.close()
+    assert outside.urls == []
+
+
+def test_copied_url_restores_the_filters(page, browser, server):
+    harness.open_page(page, server, "compare", "areas=ukraine&side=RU&period=term2")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Ukraine").count() >= 1
+    page.get_by_text("United States", exact=True).click()
+    harness.wait_idle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"areas": ["ukraine"], "side": ["US"], "period": ["term2"]}
+
+    second = browser.new_page()
+    try:
+        harness.open_page(second, server, "compare", urlparse(page.url).query)
+        checked = second.locator('[data-testid="stSidebar"] input[type=radio]:checked')
+        assert checked.evaluate("e => e.closest('label').innerText") == "United States"
+        assert second.locator('[data-testid="stSidebar"]').get_by_text("Ukraine").count() >= 1
+    finally:
+        second.close()
+
+
+def _expected_events(query: Filters):
+    dataset = load_dataset(DATA)
+    index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    return dataset, matrices.filtered_tables(dataset, index, query)
+
+
+def test_csv_download_equals_the_filtered_table(page, server):
+    harness.open_page(page, server, "data", "areas=ukraine&period=term1")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download events as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "us-russia-events-ukraine-term1.csv"
+    _, tables = _expected_events(Filters(areas=("ukraine",), period="term1"))
+    assert len(tables["events"]) > 0
+    assert download.path().read_bytes() == export.csv_bytes(tables["events"])
+
+
+def test_zip_download_holds_every_filtered_table_and_the_licence(page, server):
+    harness.open_page(page, server, "data", "areas=arms_control")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download all filtered tables").click()
+    _, tables = _expected_events(Filters(areas=("arms_control",)))
+    with zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes())) as archive:
+        names = set(archive.namelist())
+        assert {f"{t}.csv" for t in tables} | {"LICENCE-data.txt", "CITATION.txt"} == names
+        assert archive.read("positions.csv") == export.csv_bytes(tables["positions"])
