@@ -21,12 +21,11 @@ AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
 DIVERGING = "PuOr"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
 INTENSITY_COLOURS = ("#9ecae1", "#4292c6", "#08306b")
 NO_RECORD_COLOUR = "#e6e6e6"
-REGION_SCOPES = {"world": "world", "europe": "europe", "asia": "asia", "middle_east": "asia"}
-REGION_VIEWS = {
+REGION_VIEWS = {  # longitude and latitude window of each region on the world map
     "world": {},
-    "europe": {},
-    "asia": {},
-    "middle_east": {"lonaxis_range": [20, 65], "lataxis_range": [10, 45]},
+    "europe": {"lonaxis_range": [-25, 50], "lataxis_range": [33, 71]},
+    "middle_east": {"lonaxis_range": [24, 64], "lataxis_range": [11, 43]},
+    "asia": {"lonaxis_range": [25, 150], "lataxis_range": [-10, 62]},
 }
 EMPTY_MESSAGE = "Nothing matches the current filters."
 
@@ -246,16 +245,15 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
             )
         )
     figure.update_geos(
-        scope=REGION_SCOPES.get(region, "world"),
+        projection_type="natural earth",
         showcountries=True,
         countrycolor="#999999",
         showland=True,
         landcolor="#eeeeee",
         showframe=False,
-        projection_type="natural earth" if region == "world" else "mercator",
         **REGION_VIEWS.get(region, {}),
     )
-    figure.update_layout(height=560, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    figure.update_layout(height=620, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     return figure
 
 

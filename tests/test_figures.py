@@ -57,11 +57,13 @@ def test_impact_map_uses_iso3_and_escaped_effects():
             "effects": [HOSTILE, "b"],
         }
     )
-    trace = figures.impact_map(by_country, "europe").data[0]
+    figure = figures.impact_map(by_country, "europe", {"POL": "Poland", "FRA": "France"})
+    background, trace = figure.data
+    assert list(background.locations) == ["FRA"]
     assert list(trace.locations) == ["POL", "GBR"]
     assert list(trace.z) == [3.0, 1.0]
     assert "<img" not in trace.customdata[0]
-    assert figures.impact_map(by_country, "europe").layout.geo.scope == "europe"
+    assert list(figure.layout.geo.lonaxis.range) == [-25, 50]
 
 
 def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):

@@ -127,3 +127,22 @@ def test_broken_dataset_shows_an_error_page(tmp_path, monkeypatch):
     shown = "\n".join(t.value for t in app.text)
     assert "areas.csv:1:scope: required column is missing" in shown
     assert "events.csv:-:-: file is missing" in shown
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("overview", {"areas": ["ukraine", "arms_control"], "side": ["US", "RU", "US"]}),
+        ("compare", {"period": "x" * 10_000, "q": "y" * 10_000}),
+        ("map", {"region": "atlantis", "country": "XXX"}),
+        ("map", {"country": "<script>alert(1)</script>"}),
+        ("timeline", {"from": "2019-02-30", "to": "-1", "status": ",,,"}),
+        ("data", {"table": "../../etc/passwd"}),
+        ("sources", {"areas": "%00%ff", "side": "", "from": "2026-13-01"}),
+        ("compare", {"area": "atlantis", "": "empty key"}),
+    ],
+)
+def test_malformed_query_parameters_never_raise(page, query):
+    app = open_app(page, query)
+    assert_clean(app)
+    assert app.title[0].value == PAGES[page][1]

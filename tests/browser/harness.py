@@ -128,7 +128,8 @@ def launch(playwright):
 
 
 def new_page(browser, outside: OutsideRequests, **context_args):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **context_args)
+    context_args.setdefault("viewport", {"width": 1400, "height": 1000})
+    context = browser.new_context(**context_args)
     context.route("**/*", outside.route)
     return context.new_page()
 

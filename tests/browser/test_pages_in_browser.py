@@ -32,21 +32,22 @@ def test_page_renders_without_exception_and_passes_axe(page, server, path):
     assert harness.axe_violations(page) == []
 
 
+DRAWN_SHAPES = """sel => [...document.querySelectorAll(sel)]
+    .filter(e => e.getBoundingClientRect().width > 0).length"""
+
+
 @pytest.mark.parametrize("path", list(CHART_SELECTORS))
 def test_charts_are_drawn(page, server, path):
     harness.open_page(page, server, path)
-    page.wait_for_selector(CHART_SELECTORS[path], timeout=30_000)
-    assert page.locator(CHART_SELECTORS[path]).count() > 0
+    page.wait_for_function(f"({DRAWN_SHAPES})('{CHART_SELECTORS[path]}') > 0", timeout=30_000)
 
 
 def test_map_draws_country_shapes_offline(page, server, outside):
     harness.open_page(page, server, "map")
-    shapes = page.locator("path.choroplethlocation")
-    shapes.first.wait_for(timeout=30_000)
-    page.wait_for_function(
-        "document.querySelectorAll('path.choroplethlocation').length >= 150", timeout=30_000
-    )
-    assert shapes.count() >= 150
+    page.wait_for_function(f"({DRAWN_SHAPES})('path.choroplethlocation') >= 150", timeout=30_000)
+    drawn = page.evaluate(f"({DRAWN_SHAPES})('path.choroplethlocation')")
+    print(f"map shapes drawn offline: {drawn}")
+    assert drawn >= 150
     assert outside.urls == []
 
 
