@@ -111,13 +111,26 @@ class OutsideRequests:
 
     urls: list[str] = field(default_factory=list)
 
+    def _allowed(self, request_url: str) -> bool:
+        host = urlparse(request_url).hostname or ""
+        if request_url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            return True
+        self.urls.append(request_url)
+        return False
+
     def route(self, route) -> None:
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+        """Handler for Playwright's sync API."""
+        if self._allowed(route.request.url):
             route.continue_()
         else:
-            self.urls.append(route.request.url)
             route.abort()
+
+    async def route_async(self, route) -> None:
+        """Handler for Playwright's async API."""
+        if self._allowed(route.request.url):
+            await route.continue_()
+        else:
+            await route.abort()
 
 
 def launch(playwright):
