@@ -1,4 +1,4 @@
-"""A short soak: twenty browser sessions at once, each with its own filters (``make soak``: longer)."""
+"""A short soak: twenty browser sessions at once, each with its own filters."""
 
 import pytest
 
