@@ -274,21 +274,26 @@ def events_in_area(events: pd.DataFrame, index: EventIndex, area_id: str) -> pd.
     return events[(events["area_mask"] & index.area_bits.get(area_id, 0)) != 0]
 
 
-def timeline_points(events: pd.DataFrame, names: dict[str, str], max_points: int) -> pd.DataFrame:
-    """Events as points, or, past ``max_points``, one point per area and month with its count."""
-    first_area = events["area_ids"].str.split(";", n=1).str[0]
-    points = events.assign(area=first_area.map(names))
-    if len(points) <= max_points:
-        return points.assign(count=1)
-    month = points["date"].dt.to_period("M").dt.to_timestamp()
-    grouped = points.assign(date=month).groupby(["date", "area"], observed=True)
-    summary = grouped.agg(
-        goldstein=("goldstein", "mean"), count=("event_id", "count")
-    ).reset_index()
-    summary["goldstein"] = summary["goldstein"].round(2)
+def timeline_points(
+    events: pd.DataFrame, cube: pd.DataFrame, names: dict[str, str], max_points: int
+) -> pd.DataFrame:
+    """Events as points, or, past ``max_points``, one point per area and month from the cube.
+
+    The monthly points count an event once in each of its areas and carry its mean score.
+    """
+    if len(events) <= max_points:
+        first_area = events["area_ids"].str.split(";", n=1).str[0]
+        return events.assign(area=first_area.map(names), count=1)
+    month = cube["date"].dt.to_period("M").dt.to_timestamp()
+    grouped = cube.assign(date=month, area=cube["area_id"].map(names)).groupby(
+        ["date", "area"], observed=True
+    )
+    summary = grouped[["events", "goldstein_sum"]].sum().reset_index()
+    summary["goldstein"] = (summary["goldstein_sum"] / summary["events"]).round(2)
+    summary["count"] = summary["events"].astype("int64")
     summary["title"] = summary["count"].astype(str) + " events"
     summary["event_id"] = ""
-    return summary
+    return summary[["date", "area", "goldstein", "count", "title", "event_id"]]
 
 
 def key_moments(events: pd.DataFrame) -> pd.DataFrame:

@@ -69,7 +69,9 @@ def test_impact_map_uses_iso3_and_escaped_effects():
 def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
     names = matrices.area_names(shipped)
     events = matrices.filter_events(shipped_index, Filters())
-    points = matrices.timeline_points(events, names, 3000)
+    points = matrices.timeline_points(
+        events, matrices.filter_cube(shipped_index, Filters()), names, 3000
+    )
     moments = matrices.key_moments(events).sort_values("date")
     figure = figures.timeline(points, moments, list(names.values()))
     assert [a.text for a in figure.layout.annotations] == [

@@ -6,6 +6,7 @@ from dashboard import figures, matrices, ui
 
 MAX_POINTS = 3000
 MAX_LABELS = 30
+MAX_LISTED = 500  # newest events offered in the picker
 
 ctx = ui.context()
 events = matrices.filter_events(ctx.index, ctx.filters)
@@ -16,7 +17,9 @@ st.caption(
     "Colour and shape give the policy area; key moments are labelled. Click a mark for its "
     "description and sources."
 )
-points = matrices.timeline_points(events, ctx.names, MAX_POINTS)
+points = matrices.timeline_points(
+    events, matrices.filter_cube(ctx.index, ctx.filters), ctx.names, MAX_POINTS
+)
 if len(events) > MAX_POINTS:
     st.info(f"{len(events):,} events: shown as one mark per area and month, sized by count.")
 moments = matrices.key_moments(events).head(MAX_LABELS).sort_values("date")
@@ -46,13 +49,10 @@ clicked_ids = {
 }
 
 st.subheader("Selected events")
-options = list(events["event_id"].head(500))
+listed = events.head(MAX_LISTED)
+options = list(listed["event_id"])
 labels = dict(
-    zip(
-        events["event_id"],
-        events["date"].dt.strftime("%Y-%m-%d") + " — " + events["title"],
-        strict=False,
-    )
+    zip(options, listed["date"].dt.strftime("%Y-%m-%d") + " — " + listed["title"], strict=True)
 )
 chosen = st.multiselect(
     "Events",
