@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +20,15 @@ from dashboard.data.tables import Table
 
 NUMERIC_KINDS = {"int", "float"}
 TEXT_KINDS = {"id", "text", "url"}
+MAGIC_BYTES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive or an Excel workbook (save it as CSV UTF-8)",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Word file (save it as CSV UTF-8)",
+    b"PAR1": "a Parquet file (give it the .parquet extension)",
+    b"\x1f\x8b": "a gzip archive (unpack it first)",
+}
 
 
 @dataclass
@@ -28,24 +37,35 @@ class RawTable:
 
     frame: pd.DataFrame
     file: str
-    first_row: int  # spreadsheet row number of the first record
+    first_row: int  # spreadsheet row of the first record: 2 in CSV, 1 in Parquet
+    rows: list[int] = field(default_factory=list)  # each record's row, where blank lines were cut
+
+    @property
+    def header_row(self) -> int | str:
+        return 1 if self.file.endswith(".csv") else WHOLE
+
+    def row(self, index: int) -> int:
+        """The spreadsheet row of the record at position ``index``."""
+        return self.rows[index] if self.rows else index + self.first_row
 
 
-def find_file(directory: Path, table: Table) -> Path | None:
-    for suffix in (".parquet", ".csv"):
-        path = directory / f"{table.name}{suffix}"
-        if path.is_file():
-            return path
-    return None
+def find_files(directory: Path, table: Table) -> list[Path]:
+    """The table's files in ``directory``: Parquet first, then CSV."""
+    paths = (directory / f"{table.name}{suffix}" for suffix in (".parquet", ".csv"))
+    return [path for path in paths if path.is_file()]
 
 
 def read_table(directory: Path, table: Table) -> tuple[RawTable | None, list[DataError]]:
-    path = find_file(directory, table)
-    if path is None:
+    paths = find_files(directory, table)
+    if not paths:
         expected = f"{table.name}.csv or {table.name}.parquet"
         return None, [
             DataError(f"{table.name}.csv", WHOLE, WHOLE, f"file is missing: expected {expected}")
         ]
+    if len(paths) > 1:
+        message = f"both {table.name}.parquet and {table.name}.csv exist: keep only one"
+        return None, [DataError(paths[0].name, WHOLE, WHOLE, message)]
+    path = paths[0]
     if path.suffix == ".parquet":
         raw, errors = _read_parquet(path)
     else:
@@ -64,25 +84,52 @@ def read_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Dat
 
 def _read_csv(path: Path) -> tuple[RawTable | None, list[DataError]]:
     name = path.name
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [DataError(name, WHOLE, WHOLE, f"the file cannot be read: {exc.strerror}")]
     text, error = _decode(name, data)
     if error:
         return None, [error]
     if not text.strip():
         return None, [DataError(name, 1, WHOLE, "the file is empty: expected a header row")]
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c"
+        cells = pd.read_csv(
+            io.StringIO(text),
+            header=None,  # so a first record with extra cells is an error, not an index
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
         )
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         return None, [_parser_error(name, str(exc))]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, name, first_row=2), []
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = [_column_name(cell, i) for i, cell in enumerate(cells.iloc[0])]
+    return _without_blank_rows(RawTable(frame, name, first_row=2)), []
+
+
+def _column_name(cell: str, position: int) -> str:
+    return cell.strip() or f"(blank header in column {position + 1})"
+
+
+def _without_blank_rows(raw: RawTable) -> RawTable:
+    """Drop records whose every cell is blank, remembering the rows of those that remain."""
+    frame = raw.frame
+    blank = (frame.apply(lambda column: column.str.strip()) == "").all(axis=1)
+    if not blank.any():
+        return raw
+    rows = [int(i) + raw.first_row for i in frame.index[~blank]]
+    return RawTable(frame[~blank].reset_index(drop=True), raw.file, raw.first_row, rows)
 
 
 def _decode(name: str, data: bytes) -> tuple[str, DataError | None]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return "", DataError(name, 1, WHOLE, "the file is UTF-16 encoded: save it as UTF-8 CSV")
+    for magic, what in MAGIC_BYTES.items():
+        if data.startswith(magic):
+            return "", DataError(name, WHOLE, WHOLE, f"the file is {what}, not CSV")
     if b"\x00" in data:
         row = data[: data.index(b"\x00")].count(b"\n") + 1
         return "", DataError(name, row, WHOLE, "the file is binary (it holds NUL bytes), not CSV")
@@ -100,6 +147,13 @@ def _decode(name: str, data: bytes) -> tuple[str, DataError | None]:
             "save it as UTF-8 CSV"
         )
         return "", DataError(name, row, column, message)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
+    sample = data[:400]
+    half = len(sample) // 2
+    return half > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) > half * 0.8
 
 
 def _parser_error(name: str, message: str) -> DataError:
@@ -125,31 +179,35 @@ def _read_parquet(path: Path) -> tuple[RawTable | None, list[DataError]]:
     try:
         frame = pq.read_table(path).to_pandas()
     except (pa.ArrowException, OSError, ValueError) as exc:
-        return None, [DataError(path.name, WHOLE, WHOLE, f"not a readable Parquet file: {exc}")]
+        reason = str(exc).replace(str(path), path.name)
+        return None, [DataError(path.name, WHOLE, WHOLE, f"not a readable Parquet file: {reason}")]
     return RawTable(frame, path.name, first_row=1), []
 
 
 def _check_header(raw: RawTable, table: Table) -> list[DataError]:
     found = list(raw.frame.columns)
     expected = table.column_names
-    errors = []
-    missing = [c for c in expected if c not in found]
-    for column in missing:
-        errors.append(DataError(raw.file, 1, column, "required column is missing"))
-    for column in found:
-        if column not in expected:
-            errors.append(
-                DataError(
-                    raw.file, 1, column, f"unexpected column; expected: {', '.join(expected)}"
-                )
+    row = raw.header_row
+    if len(found) == 1 and found != expected and any(d in found[0] for d in ";\t|"):
+        return [
+            DataError(
+                raw.file, row, WHOLE, "the header looks delimited by ';', tab or '|': use ','"
             )
-    duplicated = {c for c in found if found.count(c) > 1}
-    for column in sorted(duplicated):
-        errors.append(DataError(raw.file, 1, column, "column appears more than once"))
-    if missing and len(found) == 1 and any(d in found[0] for d in ";\t|"):
-        errors.append(
-            DataError(raw.file, 1, WHOLE, "the header looks delimited by ';', tab or '|': use ','")
-        )
+        ]
+    errors = [
+        DataError(raw.file, row, column, "required column is missing")
+        for column in expected
+        if column not in found
+    ]
+    errors += [
+        DataError(raw.file, row, column, f"unexpected column; expected: {', '.join(expected)}")
+        for column in found
+        if column not in expected
+    ]
+    errors += [
+        DataError(raw.file, row, column, "column appears more than once")
+        for column in sorted({c for c in found if found.count(c) > 1})
+    ]
     if raw.file.endswith(".parquet") and not errors:
         errors += _check_parquet_types(raw, table)
     return errors
@@ -168,9 +226,6 @@ def _check_parquet_types(raw: RawTable, table: Table) -> list[DataError]:
             "date": pd.api.types.is_datetime64_any_dtype(dtype) or textual,
         }.get(column.kind, textual)
         if not ok:
-            errors.append(
-                DataError(
-                    raw.file, 1, column.name, f"has type {dtype}, expected {column.kind} values"
-                )
-            )
+            message = f"has type {dtype}, expected {column.kind} values"
+            errors.append(DataError(raw.file, WHOLE, column.name, message))
     return errors

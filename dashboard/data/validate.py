@@ -10,17 +10,18 @@ import pandera.errors
 import pandera.pandas as pa
 import pycountry
 
-from dashboard.data.errors import DataError
+from dashboard.data.errors import WHOLE, DataError
 from dashboard.data.read import RawTable
 from dashboard.data.tables import EARLIEST_DATE, Column, Table
 
 ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DATE_DTYPE = "datetime64[us]"  # one unit for CSV and Parquet alike
 
 
 def _row_numbers(raw: RawTable, index: pd.Index) -> list[int]:
-    return [int(i) + raw.first_row for i in index]
+    return [raw.row(int(i)) for i in index]
 
 
 def _errors_at(raw: RawTable, rows: pd.Series, column: str, message: Callable) -> list[DataError]:
@@ -40,36 +41,62 @@ def _blank(series: pd.Series) -> pd.Series:
 
 
 def _coerce_column(raw: RawTable, column: Column) -> tuple[pd.Series, list[DataError]]:
+    coerce_kind = {
+        "int": _coerce_number,
+        "float": _coerce_number,
+        "date": _coerce_date,
+        "bool": _coerce_bool,
+    }.get(column.kind, _coerce_text)
     series = raw.frame[column.name]
-    blank = _blank(series)
+    return coerce_kind(raw, column, series, _blank(series))
+
+
+def _coerce_number(
+    raw: RawTable, column: Column, series: pd.Series, blank: pd.Series
+) -> tuple[pd.Series, list[DataError]]:
     name = column.name
-    if column.kind in ("int", "float"):
-        values = (
-            pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
-        )
-        wrong = values.isna() & ~blank
-        errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {_show(v)}")
-        if column.kind == "int":
-            fractional = values.notna() & (values % 1 != 0)
-            errors += _errors_at(raw, fractional, name, lambda v: f"not a whole number: {_show(v)}")
-            values = values.where(~fractional).astype("Int64")
-        return values.astype("Float64") if column.kind == "float" else values, errors
-    if column.kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            return series.astype("datetime64[ns]"), []
-        text = series.astype("str").str.strip()
-        values = pd.to_datetime(text.where(text.str.match(ISO_DATE_PATTERN)), errors="coerce")
-        wrong = values.isna() & ~blank
-        return values, _errors_at(
-            raw, wrong, name, lambda v: f"not a real date in YYYY-MM-DD form: {_show(v)}"
-        )
-    if column.kind == "bool":
-        if pd.api.types.is_bool_dtype(series.dtype):
-            return series.astype("boolean"), []
-        lowered = series.astype("str").str.strip().str.lower()
-        values = lowered.map({"true": True, "false": False}).astype("boolean")
-        wrong = values.isna() & ~blank
-        return values, _errors_at(raw, wrong, name, lambda v: f"not true or false: {_show(v)}")
+    values = pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
+    wrong = values.isna() & ~blank
+    errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {_show(v)}")
+    if column.kind == "float":
+        return values.astype("Float64"), errors
+    fractional = values.notna() & (values % 1 != 0)
+    errors += _errors_at(raw, fractional, name, lambda v: f"not a whole number: {_show(v)}")
+    return values.where(~fractional).astype("Int64"), errors
+
+
+def _coerce_date(
+    raw: RawTable, column: Column, series: pd.Series, blank: pd.Series
+) -> tuple[pd.Series, list[DataError]]:
+    """Dates as DATE_DTYPE, whether they come as Parquet timestamps or YYYY-MM-DD text."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_localize(None)
+        return series.astype(DATE_DTYPE), []
+    text = series.astype("str").str.strip()
+    iso = text.where(text.str.match(ISO_DATE_PATTERN))
+    values = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
+    wrong = values.isna() & ~blank
+    return values, _errors_at(
+        raw, wrong, column.name, lambda v: f"not a real date in YYYY-MM-DD form: {_show(v)}"
+    )
+
+
+def _coerce_bool(
+    raw: RawTable, column: Column, series: pd.Series, blank: pd.Series
+) -> tuple[pd.Series, list[DataError]]:
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("boolean"), []
+    lowered = series.astype("str").str.strip().str.lower()
+    values = lowered.map({"true": True, "false": False}).astype("boolean")
+    wrong = values.isna() & ~blank
+    return values, _errors_at(raw, wrong, column.name, lambda v: f"not true or false: {_show(v)}")
+
+
+def _coerce_text(
+    raw: RawTable, column: Column, series: pd.Series, blank: pd.Series
+) -> tuple[pd.Series, list[DataError]]:
+    name = column.name
     if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
         series.dtype
     ):
@@ -167,17 +194,28 @@ def _from_failure_cases(cases: pd.DataFrame, raw: RawTable) -> list[DataError]:
     for case in cases.itertuples(index=False):
         column, check = str(case.column), str(case.check)
         if pd.isna(case.index):
-            errors.append(DataError(raw.file, "-", column, check))
+            errors.append(DataError(raw.file, WHOLE, column, check))
             continue
-        row = int(case.index) + raw.first_row
-        if check == "not_nullable":
-            message = "a value is required here but the cell is blank"
-        elif check == "field_uniqueness":
-            message = f"duplicate id {_show(case.failure_case)}: ids must be unique"
-        else:
-            message = f"{_show(raw.frame.at[case.index, column])} {check}"
-        errors.append(DataError(raw.file, row, column, message))
+        index = int(case.index)
+        message = _failure_message(raw, column, check, index)
+        if message:
+            errors.append(DataError(raw.file, raw.row(index), column, message))
     return errors
+
+
+def _failure_message(raw: RawTable, column: str, check: str, index: int) -> str | None:
+    """The message for one failed check; None where coercion already reported the cell."""
+    value = raw.frame.at[index, column]
+    if check == "not_nullable":
+        blank = isinstance(value, str) and not value.strip()
+        blank = blank or (pd.api.types.is_scalar(value) and pd.isna(value))
+        return "a value is required here but the cell is blank" if blank else None
+    if check == "field_uniqueness":
+        first = int(raw.frame.index[raw.frame[column] == value][0])
+        if first == index:
+            return None
+        return f"duplicate id {_show(value)}: row {raw.row(first)} already has it"
+    return f"{_show(value)} {check}"
 
 
 def check_dates(
@@ -237,9 +275,7 @@ def check_references(
         for index, value in bad.items():
             names = ", ".join(f"'{u}'" for u in unknown[value])
             errors.append(
-                DataError(
-                    raw.file, int(index) + raw.first_row, column.name, f"unknown {what}: {names}"
-                )
+                DataError(raw.file, raw.row(int(index)), column.name, f"unknown {what}: {names}")
             )
     return errors
 
