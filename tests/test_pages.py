@@ -146,3 +146,25 @@ def test_malformed_query_parameters_never_raise(page, query):
     app = open_app(page, query)
     assert_clean(app)
     assert app.title[0].value == PAGES[page][1]
+
+
+BROKEN_CASES = sorted(
+    p for p in (ROOT / "tests" / "broken").iterdir() if p.is_dir() and p.name[0] not in "_."
+)
+
+
+@pytest.mark.parametrize("case", BROKEN_CASES, ids=lambda p: p.name)
+def test_app_on_a_broken_dataset_lists_its_errors(case, monkeypatch):
+    """The app shows the same file:row:column messages as the CLI, on a clear error page."""
+    before = {p.name: p.read_bytes() for p in case.iterdir()}
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(case))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert_clean(app)
+    assert app.title[0].value == "The dataset could not be loaded"
+    shown = "\n".join(t.value for t in app.text)
+    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        prefix, _, phrase = line.partition(": ")
+        assert any(row.startswith(prefix + ":") and phrase in row for row in shown.splitlines()), (
+            line
+        )
+    assert {p.name: p.read_bytes() for p in case.iterdir()} == before

@@ -112,3 +112,22 @@ def test_zip_download_holds_every_filtered_table_and_the_licence(page, server):
         names = set(archive.namelist())
         assert {f"{t}.csv" for t in tables} | {"LICENCE-data.txt", "CITATION.txt"} == names
         assert archive.read("positions.csv") == export.csv_bytes(tables["positions"])
+
+
+@pytest.mark.parametrize("case", ["binary_png", "date_feb_30", "corrupt_parquet"])
+def test_broken_dataset_gives_an_error_page_not_a_blank_one(browser, case):
+    directory = harness.ROOT / "tests" / "broken" / case
+    outside = harness.OutsideRequests()
+    page = harness.new_page(browser, outside)
+    try:
+        with harness.serve(directory) as broken:
+            harness.open_page(page, broken, "")
+            assert page.locator("h1").first.inner_text() == "The dataset could not be loaded"
+            assert harness.exceptions(page) == []
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            assert "Traceback" not in body
+            first = (directory / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
+            assert first.split(": ")[0] in body
+    finally:
+        page.context.close()
+    assert outside.urls == []
