@@ -59,6 +59,30 @@ def area_styles(area_names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     return colours, symbols
 
 
+def _heatmap(z: pd.DataFrame, text, row_height: int, top_axis: bool = True, **trace) -> go.Figure:
+    """A labelled heatmap: rows and columns escaped, the cell text written in every cell."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=z.to_numpy(dtype="float64"),
+            x=[plain(c) for c in z.columns],
+            y=[plain(i) for i in z.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale=DIVERGING,
+            xgap=2,
+            ygap=2,
+            **trace,
+        )
+    )
+    figure.update_layout(
+        height=110 + row_height * len(z), margin={"l": 10, "r": 10, "t": 30, "b": 10}
+    )
+    figure.update_yaxes(autorange="reversed")
+    if top_axis:
+        figure.update_xaxes(side="top")
+    return figure
+
+
 def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
     """Area × side/period stance, the value written in every cell."""
     if matrix.empty or matrix.isna().all().all():
@@ -66,28 +90,17 @@ def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
     values = matrix.astype("float64")
     text = values.map(lambda v: "no record" if pd.isna(v) else f"{v:+.0f}" if v else "0")
     hover = values.map(lambda v: "" if pd.isna(v) else STANCE_SCALE.get(int(v), ""))
-    figure = go.Figure(
-        go.Heatmap(
-            z=values.to_numpy(),
-            x=[plain(c) for c in values.columns],
-            y=[plain(i) for i in values.index],
-            text=text.to_numpy(),
-            customdata=hover.to_numpy(),
-            texttemplate="%{text}",
-            textfont={"size": 16},
-            hovertemplate="%{y}<br>%{x}: %{text}<br>%{customdata}<extra></extra>",
-            zmin=-2,
-            zmax=2,
-            colorscale=DIVERGING,
-            colorbar={"title": {"text": "stance"}, "tickvals": [-2, -1, 0, 1, 2]},
-            xgap=2,
-            ygap=2,
-        )
+    return _heatmap(
+        values,
+        text.to_numpy(),
+        row_height=48,
+        customdata=hover.to_numpy(),
+        textfont={"size": 16},
+        hovertemplate="%{y}<br>%{x}: %{text}<br>%{customdata}<extra></extra>",
+        zmin=-2,
+        zmax=2,
+        colorbar={"title": {"text": "stance"}, "tickvals": [-2, -1, 0, 1, 2]},
     )
-    figure.update_layout(height=120 + 48 * len(values), margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(side="top")
-    return figure
 
 
 def area_year_heatmap(matrix: pd.DataFrame) -> go.Figure:
@@ -96,30 +109,22 @@ def area_year_heatmap(matrix: pd.DataFrame) -> go.Figure:
         return empty_figure()
     counts = matrix.pivot(index="area", columns="year", values="events")
     means = matrix.pivot(index="area", columns="year", values="mean_goldstein")
+    means.columns = [str(y) for y in means.columns]
     text = [
         ["" if pd.isna(n) else f"{int(n)}<br>{m:+.1f}" for n, m in zip(c_row, m_row, strict=True)]
         for c_row, m_row in zip(counts.to_numpy(), means.to_numpy(), strict=True)
     ]
-    figure = go.Figure(
-        go.Heatmap(
-            z=means.to_numpy(dtype="float64"),
-            x=[str(y) for y in means.columns],
-            y=[plain(a) for a in means.index],
-            text=text,
-            texttemplate="%{text}",
-            hovertemplate="%{y}, %{x}<br>events and mean score: %{text}<extra></extra>",
-            zmin=-10,
-            zmax=10,
-            zmid=0,
-            colorscale=DIVERGING,
-            colorbar={"title": {"text": "mean score"}},
-            xgap=2,
-            ygap=2,
-        )
+    return _heatmap(
+        means,
+        text,
+        row_height=52,
+        top_axis=False,
+        hovertemplate="%{y}, %{x}<br>events and mean score: %{text}<extra></extra>",
+        zmin=-10,
+        zmax=10,
+        zmid=0,
+        colorbar={"title": {"text": "mean score"}},
     )
-    figure.update_layout(height=120 + 52 * len(means), margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    figure.update_yaxes(autorange="reversed")
-    return figure
 
 
 def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
@@ -128,26 +133,15 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
         return empty_figure()
     score = {"agree": 1.0, "partly": 0.0, "disagree": -1.0}
     z = table.map(lambda v: score.get(str(v).split(" ")[0]) if isinstance(v, str) else None)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z.to_numpy(dtype="float64"),
-            x=[plain(c) for c in table.columns],
-            y=[plain(i) for i in table.index],
-            text=table.fillna("no record").map(plain).to_numpy(),
-            texttemplate="%{text}",
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-            zmin=-1,
-            zmax=1,
-            colorscale=DIVERGING,
-            showscale=False,
-            xgap=2,
-            ygap=2,
-        )
+    return _heatmap(
+        z,
+        table.fillna("no record").map(plain).to_numpy(),
+        row_height=44,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        zmin=-1,
+        zmax=1,
+        showscale=False,
     )
-    figure.update_layout(height=100 + 44 * len(table), margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(side="top")
-    return figure
 
 
 def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) -> go.Figure:

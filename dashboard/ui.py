@@ -254,3 +254,42 @@ def column_config(table: str) -> dict:
                 width="large" if column.name in wide else None,
             )
     return config
+
+
+EVENT_LIST_LIMIT = 500
+
+
+def events_table(events: pd.DataFrame, what: str, key: str) -> None:
+    """The newest events behind a selection, with a count of all of them."""
+    st.caption(f"{len(events):,} events {what} under the current filters (newest first).")
+    st.dataframe(
+        events[["date", "title", "description", "goldstein", "source_ids"]].head(EVENT_LIST_LIMIT),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn("Event", width="medium"),
+            "description": st.column_config.TextColumn("Description", width="large"),
+            "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
+            "source_ids": "Sources",
+        },
+    )
+
+
+def page_choice(label: str, options: dict[str, str], param: str, key: str) -> str:
+    """A segmented choice kept in the URL parameter ``param``; the first option is the default."""
+    default = next(iter(options))
+    current = st.session_state.filters.page.get(param, default)
+    if current not in options:
+        st.warning(f"Unknown {label.lower()} in the link was ignored; showing {options[default]}.")
+        current = default
+    chosen = (
+        st.segmented_control(
+            label, list(options), format_func=options.get, default=current, key=key
+        )
+        or default
+    )
+    if chosen != st.session_state.filters.page.get(param, default):
+        set_page_param(param, None if chosen == default else chosen)
+    return chosen

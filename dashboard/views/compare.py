@@ -131,19 +131,7 @@ for period in ("term1", "term2"):
 events = matrices.public_events(
     matrices.events_in_area(matrices.filter_events(ctx.index, filters), ctx.index, area_id)
 )
-st.caption(f"{len(events):,} events in this area under the current filters (newest first).")
-st.dataframe(
-    events[["date", "title", "description", "goldstein", "source_ids"]].head(500),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn("Event", width="medium"),
-        "description": st.column_config.TextColumn("Description", width="large"),
-        "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
-        "source_ids": "Sources",
-    },
-)
+ui.events_table(events, "in this area", key="compare_events")
 cited = matrices.cited_sources(
     [
         table.loc[table["area_id"] == area_id, c]

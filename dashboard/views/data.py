@@ -17,19 +17,9 @@ st.caption(
     "Each table under the filters in the sidebar. The CSV holds exactly the filtered rows "
     "(UTF-8, opens in Excel and LibreOffice; cells that could run as formulas are defused)."
 )
-names = list(tables)
-current = ctx.filters.page.get("table", "events")
-if current not in names:
-    st.warning("Unknown table in the link was ignored; showing events.")
-    current = "events"
-table_name = (
-    st.segmented_control(
-        "Table", names, default=current, format_func=str.capitalize, key="data_table"
-    )
-    or "events"
+table_name = ui.page_choice(
+    "Table", {"events": "Events", **{t: t.capitalize() for t in tables}}, "table", key="data_table"
 )
-if table_name != ctx.filters.page.get("table", "events"):
-    ui.set_page_param("table", None if table_name == "events" else table_name)
 
 frame = tables[table_name]
 st.caption(TABLES[table_name].description + f" {len(frame):,} rows match.")

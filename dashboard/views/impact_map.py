@@ -15,18 +15,7 @@ st.caption(
     "Highest impact intensity per country under the current filters (1 limited, 2 significant, "
     "3 central). Hover a country for its effects; click it, or pick it below, for its record."
 )
-region = ctx.filters.page.get("region", "world")
-if region not in REGIONS:
-    st.warning("Unknown region in the link was ignored; showing the world.")
-    region = "world"
-chosen_region = (
-    st.segmented_control(
-        "Region", list(REGIONS), format_func=REGIONS.get, default=region, key="map_region"
-    )
-    or "world"
-)
-if chosen_region != ctx.filters.page.get("region", "world"):
-    ui.set_page_param("region", None if chosen_region == "world" else chosen_region)
+chosen_region = ui.page_choice("Region", REGIONS, "region", key="map_region")
 
 picked = ui.chart(
     figures.impact_map(by_country, chosen_region, matrices.all_countries()),
@@ -65,16 +54,7 @@ if country:
     events = matrices.public_events(
         matrices.events_in_country(matrices.filter_events(ctx.index, ctx.filters), country)
     )
-    st.caption(f"{len(events):,} events involving this country under the current filters.")
-    st.dataframe(
-        events[["date", "title", "description", "goldstein", "source_ids"]].head(500),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "description": st.column_config.TextColumn("Description", width="large"),
-        },
-    )
+    ui.events_table(events, "involving this country", key="map_events")
     st.caption("Sources")
     ui.sources_table(
         matrices.cited_sources(
