@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.data.tables import AREA_IDS
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -16,14 +17,7 @@ PAGES = {
     "data": ("views/data.py", "Data", 0),
     "sources": ("views/sources.py", "Sources & methodology", 0),
 }
-AREAS = [
-    "counter_terrorism",
-    "trade_sanctions",
-    "ukraine",
-    "arms_control",
-    "cyber_elections",
-    "human_rights",
-]
+AREAS = list(AREA_IDS)
 
 
 def open_app(page: str, query: dict | None = None) -> AppTest:
