@@ -1,12 +1,14 @@
 """Shape the dataset into the tables the pages show: pure pandas, DataFrames in, DataFrames out.
 
-Events are indexed once (``index_events``): each event gets a bit mask of its areas and sides, and a
-daily cube of counts and score sums per area is built. A filter change then filters the small cube
-and the masks instead of re-parsing a million rows.
+Events are indexed once (``index_events``): each event gets a bit mask of its areas and sides,
+its repeated text columns become categoricals, and a daily cube of counts and score sums per area
+is built. A filter change then combines integer masks and filters the small cube; rows are only
+materialised for what a page shows (the newest N, one page of the Data table).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,7 @@ SIDE_BITS = {"US": 1, "RU": 2}
 BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
 EVENT_TEXT = ("title", "description")
 TERM_LABELS = {"term1": "1st term", "term2": "2nd term"}
+CATEGORICAL = ("date_precision", "area_ids", "actors", "countries", "quad_class", "source_ids")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def index_events(events: pd.DataFrame, area_ids: list[str]) -> EventIndex:
     area_bits = {area: 1 << i for i, area in enumerate(area_ids)}
     side_bits = {a: SIDE_BITS["US"] for a in US_ACTORS} | {a: SIDE_BITS["RU"] for a in RU_ACTORS}
     indexed = events.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
+    indexed = indexed.astype({c: "category" for c in CATEGORICAL})
     indexed["area_mask"] = _bits_for(indexed["area_ids"], area_bits)
     indexed["side_mask"] = _bits_for(indexed["actors"], side_bits)
     return EventIndex(indexed, _cube(indexed, area_bits), area_bits)
@@ -93,14 +97,50 @@ def _event_mask(frame: pd.DataFrame, index: EventIndex, filters: Filters) -> pd.
     return mask
 
 
-def filter_events(index: EventIndex, filters: Filters) -> pd.DataFrame:
-    """The events that match every filter, newest first."""
+def _cells_holding(cells: pd.Series, item: str) -> np.ndarray:
+    """Rows of a categorical ';'-separated column whose cell lists ``item``."""
+    hits = [i for i, cell in enumerate(cells.cat.categories) if item in cell.split(";")]
+    return np.isin(cells.cat.codes.to_numpy(), hits)
+
+
+def event_mask(
+    index: EventIndex, filters: Filters, area: str | None = None, country: str | None = None
+) -> np.ndarray:
+    """Which events (in index order, newest first) match the filters, and an area or country."""
     events = index.events
-    mask = _event_mask(events, index, filters)
+    mask = _event_mask(events, index, filters).to_numpy(copy=True)
+    if area:
+        mask &= (events["area_mask"].to_numpy() & index.area_bits.get(area, 0)) != 0
+    if country:
+        mask &= _cells_holding(events["countries"], country)
     if filters.search:
-        candidates = events[mask]
-        return candidates[_text_match(candidates, EVENT_TEXT, filters.search)]
-    return events[mask]
+        rows = np.flatnonzero(mask)
+        hits = _text_match(events.iloc[rows], EVENT_TEXT, filters.search).to_numpy()
+        mask = np.zeros(len(events), dtype=bool)
+        mask[rows[hits]] = True
+    return mask
+
+
+def select_events(
+    index: EventIndex, mask: np.ndarray, start: int = 0, stop: int | None = None
+) -> pd.DataFrame:
+    """The matching events from ``start`` to ``stop`` (newest first), without copying the rest."""
+    return index.events.iloc[np.flatnonzero(mask)[start:stop]]
+
+
+def filter_events(index: EventIndex, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The events that match every filter, newest first (the first ``limit`` of them)."""
+    return select_events(index, event_mask(index, filters), stop=limit)
+
+
+def cited_by_events(index: EventIndex, mask: np.ndarray) -> set[str]:
+    """Source ids cited by the matching events, from the categorical codes."""
+    cells = index.events["source_ids"]
+    codes = np.unique(cells.cat.codes.to_numpy()[mask])
+    ids: set[str] = set()
+    for cell in cells.cat.categories[codes[codes >= 0]]:
+        ids.update(cell.split(";"))
+    return ids
 
 
 def filter_cube(index: EventIndex, filters: Filters) -> pd.DataFrame:
@@ -231,6 +271,7 @@ def alignment_overview(outcomes: pd.DataFrame, names: dict[str, str]) -> pd.Data
     return wide
 
 
+@functools.cache
 def all_countries() -> dict[str, str]:
     """Every ISO 3166-1 country: alpha-3 code -> common name."""
     return {c.alpha_3: country_name(c.alpha_3) for c in pycountry.countries}
@@ -263,17 +304,6 @@ def impact_by_country(impacts: pd.DataFrame, names: dict[str, str]) -> pd.DataFr
     return table[columns].sort_values(["intensity", "country_name"], ascending=[False, True])
 
 
-def events_in_country(events: pd.DataFrame, country: str) -> pd.DataFrame:
-    codes = events["countries"].fillna("")
-    distinct = codes.unique()
-    hits = [cell for cell in distinct if country in cell.split(";")]
-    return events[codes.isin(hits)]
-
-
-def events_in_area(events: pd.DataFrame, index: EventIndex, area_id: str) -> pd.DataFrame:
-    return events[(events["area_mask"] & index.area_bits.get(area_id, 0)) != 0]
-
-
 def timeline_points(
     events: pd.DataFrame, cube: pd.DataFrame, names: dict[str, str], max_points: int
 ) -> pd.DataFrame:
@@ -296,8 +326,10 @@ def timeline_points(
     return summary[["date", "area", "goldstein", "count", "title", "event_id"]]
 
 
-def key_moments(events: pd.DataFrame) -> pd.DataFrame:
-    return events[events["key_moment"].fillna(False).astype(bool)]
+def key_moments(index: EventIndex, mask: np.ndarray, limit: int) -> pd.DataFrame:
+    """The newest ``limit`` key moments among the matching events, oldest first."""
+    key = index.events["key_moment"].fillna(False).to_numpy(dtype=bool)
+    return select_events(index, mask & key, stop=limit).sort_values("date")
 
 
 def dataset_summary(dataset: Dataset) -> dict[str, object]:
@@ -347,14 +379,27 @@ TEXT_COLUMNS = {
 def filtered_tables(
     dataset: Dataset, index: EventIndex, filters: Filters
 ) -> dict[str, pd.DataFrame]:
-    """Every table under the filters; sources are those the filtered rows cite."""
+    """Every table under the filters, events included (for exports)."""
+    mask = event_mask(index, filters)
+    tables = filtered_small_tables(dataset, index, filters, mask)
+    tables["events"] = public_events(select_events(index, mask))
+    return tables
+
+
+def filtered_small_tables(
+    dataset: Dataset, index: EventIndex, filters: Filters, mask: np.ndarray
+) -> dict[str, pd.DataFrame]:
+    """Every table but events under the filters; sources include those the events cite."""
     tables = {
         name: filter_table(dataset.table(name), filters, TEXT_COLUMNS[name])
         for name in ("positions", "outcomes", "impacts")
     }
-    tables["events"] = public_events(filter_events(index, filters))
     areas = dataset.areas
     if filters.areas:
         areas = areas[areas["area_id"].isin(filters.areas)]
-    cells = [frame["source_ids"] for frame in tables.values()]
-    return {"areas": areas, **tables, "sources": cited_sources(cells, dataset.sources)}
+    ids = cited_by_events(index, mask)
+    for frame in tables.values():
+        for cell in frame["source_ids"].dropna().unique():
+            ids.update(cell.split(";"))
+    sources = dataset.sources[dataset.sources["source_id"].isin(ids)]
+    return {"areas": areas, **tables, "sources": sources}

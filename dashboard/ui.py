@@ -7,7 +7,8 @@ read files. Data text is shown with ``st.text`` or inside tables, never as Markd
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -41,33 +42,27 @@ def _stamp(directory: Path) -> tuple:
     )
 
 
-@st.cache_data(show_spinner="Loading and checking the dataset…", max_entries=4)
-def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, list[DataError]]:
-    try:
-        return load_dataset(directory), []
-    except DatasetError as exc:
-        return None, exc.errors
+@st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=2)
+def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, matrices.EventIndex | None, list]:
+    """The checked dataset and its event index, shared read-only by every session.
 
-
-@st.cache_resource(show_spinner="Indexing events…", max_entries=2)
-def _index(directory: str, stamp: tuple) -> tuple[Dataset, matrices.EventIndex]:
-    """The dataset and its event index, shared read-only by every session.
-
-    ``st.cache_resource`` rather than ``st.cache_data`` here on purpose: cache_data unpickles a
-    fresh copy on every rerun, which costs 0.4 s and 260 MB at a million events.
+    ``st.cache_resource`` rather than ``st.cache_data`` on purpose: cache_data hands each rerun
+    a fresh unpickled copy, which at a million events cost 0.38 s and about 360 MB per call
+    (measured by ``make bench``). Nothing downstream mutates these frames. The dataset keeps one
+    copy of the events: the index's, sorted newest first with categorical columns.
     """
-    dataset, _ = _load(directory, stamp)
-    return dataset, matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    try:
+        dataset = load_dataset(directory)
+    except DatasetError as exc:
+        return None, None, exc.errors
+    index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    return replace(dataset, events=index.events), index, []
 
 
 def load() -> tuple[Dataset | None, matrices.EventIndex | None, list[DataError], Path]:
     directory = data_dir_from_env()
-    stamp = _stamp(directory)
-    dataset, errors = _load(str(directory), stamp)
-    if dataset is None:
-        return None, None, errors, directory
-    dataset, index = _index(str(directory), stamp)
-    return dataset, index, [], directory
+    dataset, index, errors = _load(str(directory), _stamp(directory))
+    return dataset, index, errors, directory
 
 
 def error_page(errors: list[DataError], directory: Path) -> None:
@@ -187,10 +182,18 @@ def context() -> Context:
     return Context(dataset, index, filters, matrices.area_names(dataset))
 
 
-def download_csv(frame: pd.DataFrame, table: str, filters: Filters, key: str) -> None:
+def download_csv(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    table: str,
+    filters: Filters,
+    key: str,
+    rows: int | None = None,
+) -> None:
+    """A CSV download of ``frame``; a callable is only run when the button is pressed."""
+    rows = len(frame) if rows is None else rows
     st.download_button(
-        f"Download {table} as CSV ({len(frame):,} rows)",
-        data=lambda: export.csv_bytes(frame),
+        f"Download {table} as CSV ({rows:,} rows)",
+        data=lambda: export.csv_bytes(frame() if callable(frame) else frame),
         file_name=export.file_name(table, filters.describe()),
         mime="text/csv",
         key=key,
@@ -259,11 +262,12 @@ def column_config(table: str) -> dict:
 EVENT_LIST_LIMIT = 500
 
 
-def events_table(events: pd.DataFrame, what: str, key: str) -> None:
-    """The newest events behind a selection, with a count of all of them."""
-    st.caption(f"{len(events):,} events {what} under the current filters (newest first).")
+def events_table(index: matrices.EventIndex, mask, what: str, key: str) -> pd.DataFrame:
+    """The newest events behind a selection, with a count of all of them; returns those shown."""
+    events = matrices.public_events(matrices.select_events(index, mask, stop=EVENT_LIST_LIMIT))
+    st.caption(f"{int(mask.sum()):,} events {what} under the current filters (newest first).")
     st.dataframe(
-        events[["date", "title", "description", "goldstein", "source_ids"]].head(EVENT_LIST_LIMIT),
+        events[["date", "title", "description", "goldstein", "source_ids"]],
         hide_index=True,
         width="stretch",
         key=key,
@@ -275,6 +279,7 @@ def events_table(events: pd.DataFrame, what: str, key: str) -> None:
             "source_ids": "Sources",
         },
     )
+    return events
 
 
 def page_choice(label: str, options: dict[str, str], param: str, key: str) -> str:

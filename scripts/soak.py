@@ -119,10 +119,13 @@ async def _session(browser, server, query, expected, deadline, report, outside, 
                 break
             path = ROUTE[step % len(ROUTE)]
             if step:  # move as a reader does: through the page links in the sidebar
-                link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{path}"]')
+                target = f"/{harness.url_path(path)}"
+                link = page.locator(
+                    f'[data-testid="stSidebarNavLink"][href="{server.url}{target}"]'
+                )
                 await link.click(timeout=TIMEOUT_MS)
                 await page.wait_for_function(
-                    f"location.pathname.endsWith('/{path}')", timeout=TIMEOUT_MS
+                    f"location.pathname === '{target}'", timeout=TIMEOUT_MS
                 )
             await _wait_idle(page)
             report.page_loads += 1

@@ -72,11 +72,12 @@ def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
     points = matrices.timeline_points(
         events, matrices.filter_cube(shipped_index, Filters()), names, 3000
     )
-    moments = matrices.key_moments(events).sort_values("date")
+    moments = matrices.key_moments(shipped_index, matrices.event_mask(shipped_index, Filters()), 30)
+    assert len(moments) == shipped.events["key_moment"].sum()
     figure = figures.timeline(points, moments, list(names.values()))
-    assert [a.text for a in figure.layout.annotations] == [
-        str(i) for i in range(1, len(moments) + 1)
-    ]
-    assert sum(len(trace.x) for trace in figure.data) == len(events)
-    assert len({trace.marker.color for trace in figure.data}) == len(figure.data)
-    assert len({trace.marker.symbol for trace in figure.data}) == len(figure.data)
+    *areas, labels = figure.data
+    assert list(labels.text) == [str(i) for i in range(1, len(moments) + 1)]
+    assert list(labels.x) == list(moments["date"])
+    assert sum(len(trace.x) for trace in areas) == len(events)
+    assert len({trace.marker.color for trace in areas}) == len(areas)
+    assert len({trace.marker.symbol for trace in areas}) == len(areas)

@@ -19,6 +19,8 @@ def _events(rows):
     frame["description"] = "about " + frame["event_id"]
     frame["countries"] = "USA;RUS"
     frame["key_moment"] = False
+    frame["source_ids"] = "s1"
+    frame["date_precision"] = "day"
     return frame
 
 
@@ -148,9 +150,21 @@ def test_filtered_tables_keep_only_cited_sources(shipped, shipped_index):
     assert "area_mask" not in tables["events"]
 
 
-def test_events_in_country(index):
-    assert len(matrices.events_in_country(index.events, "RUS")) == 4
-    assert matrices.events_in_country(index.events, "POL").empty
+def test_event_mask_by_area_and_country(index):
+    assert matrices.event_mask(index, Filters(), country="RUS").sum() == 4
+    assert matrices.event_mask(index, Filters(), country="POL").sum() == 0
+    mask = matrices.event_mask(index, Filters(period="term1"), area="arms_control")
+    assert list(matrices.select_events(index, mask)["event_id"]) == ["e2"]
+
+
+def test_key_moments_and_cited_sources_follow_the_mask(shipped_index):
+    mask = matrices.event_mask(shipped_index, Filters(areas=("arms_control",)))
+    moments = matrices.key_moments(shipped_index, mask, 5)
+    assert len(moments) <= 5 and moments["key_moment"].all()
+    assert moments["date"].is_monotonic_increasing
+    selected = matrices.select_events(shipped_index, mask)
+    expected = {s for cell in selected["source_ids"] for s in cell.split(";")}
+    assert matrices.cited_by_events(shipped_index, mask) == expected
 
 
 def test_dataset_summary(shipped):

@@ -128,16 +128,18 @@ for period in ("term1", "term2"):
     with right.container(border=True):
         st.caption(f"What happened — status: {row['status']}, alignment: {row['alignment']}")
         st.text(row["outcome"] if isinstance(row["outcome"], str) else "No record.")
-events = matrices.public_events(
-    matrices.events_in_area(matrices.filter_events(ctx.index, filters), ctx.index, area_id)
+events = ui.events_table(
+    ctx.index,
+    matrices.event_mask(ctx.index, filters, area=area_id),
+    "in this area",
+    "compare_events",
 )
-ui.events_table(events, "in this area", key="compare_events")
 cited = matrices.cited_sources(
     [
         table.loc[table["area_id"] == area_id, c]
         for c in ("US_source_ids", "RU_source_ids", "source_ids")
     ]
-    + [events["source_ids"].head(500)],
+    + [events["source_ids"]],
     ctx.dataset.sources,
 )
 st.caption("Sources behind this area")

@@ -10,34 +10,48 @@ from dashboard.data.tables import TABLES
 PAGE_SIZE = 1000
 
 ctx = ui.context()
-tables = matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters)
+mask = matrices.event_mask(ctx.index, ctx.filters)
+tables = matrices.filtered_small_tables(ctx.dataset, ctx.index, ctx.filters, mask)
+counts = {"events": int(mask.sum()), **{name: len(frame) for name, frame in tables.items()}}
 
 st.title("Data")
 st.caption(
     "Each table under the filters in the sidebar. The CSV holds exactly the filtered rows "
     "(UTF-8, opens in Excel and LibreOffice; cells that could run as formulas are defused)."
 )
-table_name = ui.page_choice(
-    "Table", {"events": "Events", **{t: t.capitalize() for t in tables}}, "table", key="data_table"
-)
+table_name = ui.page_choice("Table", {t: t.capitalize() for t in counts}, "table", key="data_table")
 
-frame = tables[table_name]
-st.caption(TABLES[table_name].description + f" {len(frame):,} rows match.")
-pages = max(1, math.ceil(len(frame) / PAGE_SIZE))
+rows = counts[table_name]
+st.caption(TABLES[table_name].description + f" {rows:,} rows match.")
+pages = max(1, math.ceil(rows / PAGE_SIZE))
 page = 1
 if pages > 1:
     page = st.number_input(f"Page (of {pages:,}, {PAGE_SIZE:,} rows each)", 1, pages, 1)
+start = (page - 1) * PAGE_SIZE
+if table_name == "events":
+    shown = matrices.public_events(
+        matrices.select_events(ctx.index, mask, start=start, stop=start + PAGE_SIZE)
+    )
+else:
+    shown = tables[table_name].iloc[start : start + PAGE_SIZE]
 st.dataframe(
-    frame.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+    shown,
     hide_index=True,
     width="stretch",
     column_config=ui.column_config(table_name),
     key="data_frame",
 )
-ui.download_csv(frame, table_name, ctx.filters, "dl_table")
+full_table = (
+    (lambda: matrices.public_events(matrices.select_events(ctx.index, mask)))
+    if table_name == "events"
+    else (lambda: tables[table_name])
+)
+ui.download_csv(full_table, table_name, ctx.filters, "dl_table", rows=rows)
 st.download_button(
     "Download all filtered tables, licence and citation (zip)",
-    data=lambda: export.zip_bytes(tables, ui.documents()),
+    data=lambda: export.zip_bytes(
+        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters), ui.documents()
+    ),
     file_name=export.file_name("all-tables", ctx.filters.describe(), "zip"),
     mime="application/zip",
     on_click="ignore",

@@ -51,15 +51,15 @@ if country:
         width="stretch",
         column_config={"effect": st.column_config.TextColumn("Effect", width="large")},
     )
-    events = matrices.public_events(
-        matrices.events_in_country(matrices.filter_events(ctx.index, ctx.filters), country)
+    events = ui.events_table(
+        ctx.index,
+        matrices.event_mask(ctx.index, ctx.filters, country=country),
+        "involving this country",
+        "map_events",
     )
-    ui.events_table(events, "involving this country", key="map_events")
     st.caption("Sources")
     ui.sources_table(
-        matrices.cited_sources(
-            [rows["source_ids"], events["source_ids"].head(500)], ctx.dataset.sources
-        ),
+        matrices.cited_sources([rows["source_ids"], events["source_ids"]], ctx.dataset.sources),
         key="map_sources",
     )
 

@@ -47,7 +47,7 @@ st.dataframe(
 )
 
 st.subheader("Latest events")
-latest = matrices.public_events(matrices.filter_events(ctx.index, ctx.filters).head(10))
+latest = matrices.public_events(matrices.filter_events(ctx.index, ctx.filters, limit=10))
 st.dataframe(
     latest[["date", "title", "area_ids", "goldstein"]],
     hide_index=True,

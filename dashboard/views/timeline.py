@@ -6,10 +6,12 @@ from dashboard import figures, matrices, ui
 
 MAX_POINTS = 3000
 MAX_LABELS = 30
-MAX_LISTED = 500  # newest events offered in the picker
+MAX_LISTED = 200  # newest events offered in the picker
 
 ctx = ui.context()
-events = matrices.filter_events(ctx.index, ctx.filters)
+mask = matrices.event_mask(ctx.index, ctx.filters)
+total = int(mask.sum())
+events = matrices.select_events(ctx.index, mask, stop=MAX_POINTS + 1)  # more means: aggregate
 
 st.title("Timeline")
 st.caption(
@@ -20,9 +22,9 @@ st.caption(
 points = matrices.timeline_points(
     events, matrices.filter_cube(ctx.index, ctx.filters), ctx.names, MAX_POINTS
 )
-if len(events) > MAX_POINTS:
-    st.info(f"{len(events):,} events: shown as one mark per area and month, sized by count.")
-moments = matrices.key_moments(events).head(MAX_LABELS).sort_values("date")
+if total > MAX_POINTS:
+    st.info(f"{total:,} events: shown as one mark per area and month, sized by count.")
+moments = matrices.key_moments(ctx.index, mask, MAX_LABELS)
 picked = ui.chart(
     figures.timeline(points, moments, list(ctx.names.values())),
     "timeline",

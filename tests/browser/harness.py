@@ -154,8 +154,13 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def url_path(page_name: str) -> str:
+    """The URL path of a page: the default page (overview) lives at the root."""
+    return "" if page_name == "overview" else page_name
+
+
 def open_page(page, server: Server, path: str, query: str = "") -> None:
-    page.goto(f"{server.url}/{path}{'?' + query if query else ''}")
+    page.goto(f"{server.url}/{url_path(path)}{'?' + query if query else ''}")
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     wait_idle(page)
 

@@ -28,6 +28,7 @@ CHART_SELECTORS = {
 def test_page_renders_without_exception_and_passes_axe(page, server, path):
     harness.open_page(page, server, path)
     assert harness.exceptions(page) == []
+    assert page.locator('[role="dialog"]').count() == 0  # e.g. Streamlit's "Page not found"
     assert page.locator("h1").first.inner_text().strip()
     assert harness.axe_violations(page) == []
 
