@@ -49,17 +49,19 @@ def _bits_for(cells: pd.Series, bits: dict[str, int]) -> pd.Series:
 def index_events(events: pd.DataFrame, area_ids: list[str]) -> EventIndex:
     area_bits = {area: 1 << i for i, area in enumerate(area_ids)}
     side_bits = {a: SIDE_BITS["US"] for a in US_ACTORS} | {a: SIDE_BITS["RU"] for a in RU_ACTORS}
-    indexed = events.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
-    indexed = indexed.astype({c: "category" for c in CATEGORICAL})
+    categorical = events.astype({c: "category" for c in CATEGORICAL})  # before the sort copies
+    indexed = categorical.sort_values("date", ascending=False, kind="stable")
+    indexed = indexed.reset_index(drop=True)
     indexed["area_mask"] = _bits_for(indexed["area_ids"], area_bits)
     indexed["side_mask"] = _bits_for(indexed["actors"], side_bits)
     return EventIndex(indexed, _cube(indexed, area_bits), area_bits)
 
 
 def _cube(events: pd.DataFrame, area_bits: dict[str, int]) -> pd.DataFrame:
+    numbers = events[["date", "side_mask", "quad_class", "goldstein", "area_mask"]]
     parts = []
     for area, bit in area_bits.items():
-        in_area = events[(events["area_mask"] & bit) != 0]
+        in_area = numbers[(numbers["area_mask"] & bit) != 0]
         grouped = in_area.groupby(["date", "side_mask", "quad_class"], observed=True)
         part = grouped["goldstein"].agg(events="count", goldstein_sum="sum").reset_index()
         part["area_id"] = area

@@ -36,7 +36,9 @@ def _errors_at(raw: RawTable, rows: pd.Series, column: str, message: Callable) -
 
 def _blank(series: pd.Series) -> pd.Series:
     if pd.api.types.is_string_dtype(series.dtype) or pd.api.types.is_object_dtype(series.dtype):
-        return series.isna() | (series.astype("str").str.strip() == "")
+        if pd.api.types.is_object_dtype(series.dtype):
+            series = series.astype("str")
+        return series.isna() | (series.str.strip() == "").fillna(True).astype(bool)
     return series.isna()
 
 
@@ -100,7 +102,7 @@ def _coerce_text(
     if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
         series.dtype
     ):
-        return series.where(~blank), []
+        return (series.where(~blank) if blank.any() else series), []  # no copy when none blank
     not_text = ~series.map(lambda v: isinstance(v, str), na_action="ignore").fillna(True)
     errors = _errors_at(raw, not_text, name, lambda v: f"not text: {_show(v)}")
     keep = ~blank & ~not_text

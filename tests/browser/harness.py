@@ -58,8 +58,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterator[Server]:
-    """Run ``streamlit run dashboard/app.py`` on a free port until the block ends."""
+def serve(
+    data_dir: Path | None = None, extra_env: dict | None = None, script: Path = APP
+) -> Iterator[Server]:
+    """Run ``streamlit run <script>`` (the dashboard by default) on a free port until the end."""
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     if data_dir is not None:
@@ -70,7 +72,7 @@ def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterat
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(script),
         "--server.port",
         str(port),
         "--server.headless",
@@ -80,7 +82,7 @@ def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterat
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(process, port, log)
     try:
-        _wait_healthy(server)
+        wait_healthy(server)
         yield server
     finally:
         process.terminate()
@@ -90,7 +92,7 @@ def serve(data_dir: Path | None = None, extra_env: dict | None = None) -> Iterat
             process.kill()
 
 
-def _wait_healthy(server: Server, timeout: float = 60) -> None:
+def wait_healthy(server: Server, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
