@@ -15,11 +15,12 @@ PAGES = [
     st.Page("views/sources.py", title="Sources & methodology", url_path="sources"),
 ]
 
-navigation = st.navigation(PAGES)
+# Our own page links (ui.sidebar) carry the filters in their URLs; Streamlit's would drop them.
+navigation = st.navigation(PAGES, position="hidden")
 dataset, _, errors, directory = ui.load()
 if dataset is None:
     ui.error_page(errors, directory)
 else:
-    st.session_state.filters = ui.sidebar(dataset)
+    st.session_state.filters = ui.sidebar(dataset, PAGES)
     ui.show_notices()
     navigation.run()

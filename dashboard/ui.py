@@ -128,8 +128,12 @@ def _filters_from_widgets(today: dt.date) -> Filters:
     )
 
 
-def sidebar(dataset: Dataset) -> Filters:
-    """The shared filters; on a session's first run they come from the URL."""
+def sidebar(dataset: Dataset, pages: list) -> Filters:
+    """Page links and the shared filters; on a session's first run the filters come from the URL.
+
+    The page links are drawn after the filters are known (in a container above them), so each
+    link carries the current filters: moving between pages keeps the view and its shareable URL.
+    """
     today = dt.date.today()
     if "f_areas" not in st.session_state:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -137,6 +141,7 @@ def sidebar(dataset: Dataset) -> Filters:
         _init_widgets(filters, today)
         st.session_state.notices = notices
     names = matrices.area_names(dataset)
+    links = st.sidebar.container()
     with st.sidebar:
         st.header("Filters")
         st.multiselect(
@@ -171,6 +176,10 @@ def sidebar(dataset: Dataset) -> Filters:
         st.button("Reset filters", on_click=_init_widgets, args=(Filters(), today))
     filters = _filters_from_widgets(today)
     sync_url(filters)
+    with links:
+        for page in pages:
+            st.page_link(page, query_params=filters.to_query())
+        st.divider()
     return filters
 
 
@@ -315,5 +324,35 @@ def page_choice(label: str, options: dict[str, str], param: str, key: str) -> st
         or default
     )
     if chosen != st.session_state.filters.page.get(param, default):
+        set_page_param(param, None if chosen == default else chosen)
+    return chosen
+
+
+def linked_choice(
+    label: str,
+    options: list[str],
+    param: str,
+    key: str,
+    clicked: str | None = None,
+    format_func=str,
+    required: bool = True,
+) -> str | None:
+    """A selectbox kept in the URL parameter ``param``; a new click on a chart selects too.
+
+    The first option (or nothing, when not ``required``) is the default and stays out of the
+    URL. A chart keeps its selection across reruns, so only a click that differs from the last
+    one applied overrides what the reader picked in the box since.
+    """
+    state = st.session_state
+    default = options[0] if required and options else None
+    if clicked in options and clicked != state.get(f"{key}_clicked"):
+        state[f"{key}_clicked"] = state[key] = clicked
+    elif state.get(key) not in options:
+        linked = state.filters.page.get(param)
+        state[key] = linked if linked in options else default
+    chosen = st.selectbox(
+        label, options, format_func=format_func, key=key, placeholder=f"Choose a {label.lower()}"
+    )
+    if chosen != state.filters.page.get(param, default):
         set_page_param(param, None if chosen == default else chosen)
     return chosen

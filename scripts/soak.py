@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import itertools
 import json
 import re
@@ -29,6 +28,14 @@ from dashboard.filters import parse_query
 from tests.browser import harness
 
 ROUTE = ("data", "compare", "map", "timeline", "data", "overview")
+TITLES = {
+    "overview": "Overview",
+    "compare": "Compare",
+    "map": "Impact map",
+    "timeline": "Timeline",
+    "data": "Data",
+    "sources": "Sources & methodology",
+}
 SESSION_TTL_S = 2  # server.disconnectedSessionTTL: forget closed sessions quickly
 TIMEOUT_MS = 120_000  # twenty sessions share two cores with the server
 STAGGER_S = 0.5
@@ -120,9 +127,8 @@ async def _session(browser, server, query, expected, deadline, report, outside, 
             path = ROUTE[step % len(ROUTE)]
             if step:  # move as a reader does: through the page links in the sidebar
                 target = f"/{harness.url_path(path)}"
-                link = page.locator(
-                    f'[data-testid="stSidebarNavLink"][href="{server.url}{target}"]'
-                )
+                sidebar = page.locator('[data-testid="stSidebar"]')
+                link = sidebar.get_by_role("link", name=TITLES[path], exact=True)
                 await link.click(timeout=TIMEOUT_MS)
                 await page.wait_for_function(
                     f"location.pathname === '{target}'", timeout=TIMEOUT_MS
@@ -148,34 +154,42 @@ async def _run(sessions: int, seconds: float, report: Report) -> None:
             browser = await playwright.chromium.launch(
                 executable_path=str(harness.CHROMIUM), headless=True, args=harness.CHROMIUM_ARGS
             )
-            warm = Report(1, 0)
-            await _session(browser, server, queries[0], 0, 0, warm, outside)  # fill the caches
-            await asyncio.sleep(SESSION_TTL_S + 3)
+            # Warm up with the same sessions once: caches, imports and allocator arenas fill
+            # on first use; what the soak checks is that sessions leave nothing behind.
+            await _sessions(
+                browser, server, queries, dataset, index, 0, Report(sessions, 0), outside
+            )
+            await asyncio.sleep(SESSION_TTL_S + 8)
             report.rss_before_mb = rss_mb(server.pid)
             sampler = asyncio.create_task(_sample_peak(server.pid, report))
-            deadline = time.monotonic() + seconds
             started = time.monotonic()
-            await asyncio.gather(
-                *(
-                    _session(
-                        browser,
-                        server,
-                        q,
-                        expected_rows(q, dataset, index),
-                        deadline,
-                        report,
-                        outside,
-                    )
-                    for q in queries
-                )
+            await _sessions(
+                browser, server, queries, dataset, index, started + seconds, report, outside
             )
             report.seconds = time.monotonic() - started
             sampler.cancel()
             await browser.close()
         await asyncio.sleep(SESSION_TTL_S + 8)
-        gc.collect()
         report.rss_after_mb = rss_mb(server.pid)
     report.errors += [f"request left localhost: {url}" for url in outside.urls]
+
+
+async def _sessions(browser, server, queries, dataset, index, deadline, report, outside):
+    await asyncio.gather(
+        *(
+            _session(
+                browser,
+                server,
+                q,
+                expected_rows(q, dataset, index),
+                deadline,
+                report,
+                outside,
+                delay=i * STAGGER_S,
+            )
+            for i, q in enumerate(queries)
+        )
+    )
 
 
 async def _sample_peak(pid: int, report: Report) -> None:

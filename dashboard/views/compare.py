@@ -97,19 +97,9 @@ st.dataframe(
 st.subheader("The record behind an area")
 by_label = figures.labels_to_ids(ctx.names)
 clicked = next((by_label.get(str(p.get("y"))) for p in ui.selected_points(picked)), None)
-if clicked:
-    ui.set_page_param("area", clicked)
-area_ids = list(ctx.names)
-current = clicked or ctx.filters.page.get("area")
-area_id = st.selectbox(
-    "Area",
-    area_ids,
-    index=area_ids.index(current) if current in area_ids else 0,
-    format_func=ctx.names.get,
-    key="compare_area",
+area_id = ui.linked_choice(
+    "Area", list(ctx.names), "area", "compare_area", clicked, format_func=ctx.names.get
 )
-if area_id != ctx.filters.page.get("area"):
-    ui.set_page_param("area", area_id)
 for period in ("term1", "term2"):
     rows = table[(table["area_id"] == area_id) & (table["period"] == period)]
     if rows.empty:

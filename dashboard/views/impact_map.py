@@ -26,20 +26,15 @@ picked = ui.chart(
 st.caption(f"{len(by_country)} countries shown.")
 
 clicked = next((p.get("location") for p in ui.selected_points(picked) if p.get("location")), None)
-codes = list(by_country["country"])
-current = clicked or ctx.filters.page.get("country")
-if current and current not in codes:
-    current = None
-country = st.selectbox(
+country = ui.linked_choice(
     "Country",
-    codes,
-    index=codes.index(current) if current else None,
+    list(by_country["country"]),
+    "country",
+    "map_country",
+    clicked,
     format_func=lambda c: f"{matrices.country_name(c)} ({c})",
-    key="map_country",
-    placeholder="Choose a country",
+    required=False,
 )
-if country != ctx.filters.page.get("country"):
-    ui.set_page_param("country", country)
 
 if country:
     rows = impacts[impacts["country"] == country].assign(area=lambda f: f["area_id"].map(ctx.names))
