@@ -27,6 +27,9 @@ STATIC_URL = "app/static/"
 PLOTLY_CONFIG = {"topojsonURL": STATIC_URL, "displaylogo": False, "responsive": True}
 FILTER_KEYS = ("f_areas", "f_side", "f_period", "f_dates", "f_status", "f_search")
 ALL = "all"
+# A page switch drops widget values the browser did not report in its rerun request (it can
+# miss some under load: the soak lost "period" that way); "session" keeps the filters anyway.
+PERSIST = "session"
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
             list(names),
             format_func=names.get,
             key="f_areas",
+            persist_state=PERSIST,
             placeholder="All areas",
         )
         st.radio(
@@ -156,6 +160,7 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
             [ALL, *SIDE_NAMES],
             format_func=lambda s: SIDE_NAMES.get(s, "Both"),
             key="f_side",
+            persist_state=PERSIST,
             horizontal=True,
         )
         st.selectbox(
@@ -163,16 +168,30 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
             [ALL, *PERIODS],
             format_func=lambda p: PERIOD_NAMES.get(p, "All periods"),
             key="f_period",
+            persist_state=PERSIST,
         )
         st.date_input(
             "Event dates",
             min_value=EARLIEST_DATE,
             max_value=today,
             key="f_dates",
+            persist_state=PERSIST,
             format="YYYY-MM-DD",
         )
-        st.multiselect("Outcome status", list(STATUSES), key="f_status", placeholder="Any status")
-        st.text_input("Search text", key="f_search", max_chars=200, placeholder="e.g. sanctions")
+        st.multiselect(
+            "Outcome status",
+            list(STATUSES),
+            key="f_status",
+            placeholder="Any status",
+            persist_state=PERSIST,
+        )
+        st.text_input(
+            "Search text",
+            key="f_search",
+            max_chars=200,
+            placeholder="e.g. sanctions",
+            persist_state=PERSIST,
+        )
         st.button("Reset filters", on_click=_init_widgets, args=(Filters(), today))
     filters = _filters_from_widgets(today)
     sync_url(filters)

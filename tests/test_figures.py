@@ -81,3 +81,21 @@ def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
     assert sum(len(trace.x) for trace in areas) == len(events)
     assert len({trace.marker.color for trace in areas}) == len(areas)
     assert len({trace.marker.symbol for trace in areas}) == len(areas)
+
+
+def test_alignment_heatmap_scores_the_word_and_writes_it_in_the_cell():
+    outcomes = pd.DataFrame(
+        {
+            "area_id": ["ukraine", "ukraine", "arms_control"],
+            "period": ["term1", "term2", "term1"],
+            "alignment": ["disagree", "partly", "agree"],
+            "status": ["stalled", "partial", "implemented"],
+        }
+    )
+    table = matrices.alignment_overview(outcomes, {"ukraine": "Ukraine", "arms_control": "Arms"})
+    heatmap = figures.alignment_heatmap(table).data[0]
+    assert list(heatmap.y) == ["Ukraine", "Arms"]
+    assert heatmap.z[0].tolist() == [-1.0, 0.0] and heatmap.z[1][0] == 1.0
+    assert pd.isna(heatmap.z[1][1])  # no record: no colour, and the cell says so
+    assert heatmap.text[0][0] == "disagree (stalled)"
+    assert heatmap.text[1][1] == "no record"

@@ -163,7 +163,9 @@ def url_path(page_name: str) -> str:
 
 def open_page(page, server: Server, path: str, query: str = "") -> None:
     page.goto(f"{server.url}/{url_path(path)}{'?' + query if query else ''}")
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    # Every page, the error page included, starts with a title: until it is there the first
+    # run has not happened yet, even if the app already reports "notRunning".
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
     wait_idle(page)
 
 
