@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,8 +49,12 @@ def index():
     return matrices.index_events(EVENTS, AREAS)
 
 
-def test_index_sorts_newest_first_and_sets_masks(index):
-    assert list(index.events["event_id"]) == ["e4", "e3", "e2", "e1"]
+def test_index_reads_newest_first_whatever_the_file_order_and_sets_masks():
+    index = matrices.index_events(EVENTS.iloc[[2, 0, 3, 1]], AREAS)
+    everything = np.ones(len(EVENTS), dtype=bool)
+    assert list(matrices.select_events(index, everything)["event_id"]) == ["e4", "e3", "e2", "e1"]
+    page = matrices.select_events(index, everything, start=1, stop=3)
+    assert list(page["event_id"]) == ["e3", "e2"]
     assert index.events.set_index("event_id").loc["e2", "area_mask"] == 0b011
     assert index.events.set_index("event_id").loc["e3", "side_mask"] == 0b11
 

@@ -177,12 +177,26 @@ def _parser_error(name: str, message: str) -> DataError:
 
 def _read_parquet(path: Path) -> tuple[RawTable | None, list[DataError]]:
     try:
+        table = _one_chunk_per_column(pq.read_table(path))
         # self_destruct frees each Arrow column once converted: a lower peak on large files
-        frame = pq.read_table(path).to_pandas(self_destruct=True, split_blocks=True)
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
     except (pa.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).replace(str(path), path.name)
         return None, [DataError(path.name, WHOLE, WHOLE, f"not a readable Parquet file: {reason}")]
     return RawTable(frame, path.name, first_row=1), []
+
+
+def _one_chunk_per_column(table: pa.Table) -> pa.Table:
+    """Join each column's row groups into one array, a column at a time.
+
+    Taking rows from a text column split in chunks copies the whole column: at a million events
+    every page of the events table cost 8 ms instead of under 1 ms (measured by ``make bench``).
+    """
+    for position, name in enumerate(table.column_names):
+        if table.column(position).num_chunks > 1:
+            table = table.set_column(position, name, table.column(position).combine_chunks())
+            pa.default_memory_pool().release_unused()  # the old chunks, before the next copy
+    return table
 
 
 def _check_header(raw: RawTable, table: Table) -> list[DataError]:
