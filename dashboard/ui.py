@@ -6,20 +6,23 @@ read files. Data text is shown with ``st.text`` or inside tables, never as Markd
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from dashboard import about, export, matrices
-from dashboard.data import DataError, Dataset, DatasetError, data_dir_from_env, load_dataset
+from dashboard.data import (
+    DataError,
+    Dataset,
+    DatasetError,
+    data_dir_from_env,
+    load_dataset,
+    release_unused_memory,
+)
 from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, PERIODS, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import Filters, parse_query, with_page
 
@@ -56,29 +59,17 @@ def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, matrices.EventI
     ``st.cache_resource`` rather than ``st.cache_data`` on purpose: cache_data hands each rerun
     a fresh unpickled copy, which at a million events cost 0.38 s and about 360 MB per call
     (measured by ``make bench``). Nothing downstream mutates these frames. The dataset keeps one
-    copy of the events: the index's, sorted newest first with categorical columns.
+    copy of the events: the index's, with categorical columns.
     """
     try:
         dataset = load_dataset(directory)
     except DatasetError as exc:
         return None, None, exc.errors
-    _give_back_memory()
+    release_unused_memory()
     index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
     dataset = replace(dataset, events=index.events)
-    _give_back_memory()
+    release_unused_memory()
     return dataset, index, []
-
-
-def _give_back_memory() -> None:
-    """Return the memory that loading freed to the system.
-
-    Arrow's allocator and glibc keep freed pages for reuse; at a million events that held the
-    server at 716 MB instead of 351 MB once loading was done.
-    """
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def load() -> tuple[Dataset | None, matrices.EventIndex | None, list[DataError], Path]:
