@@ -12,7 +12,8 @@ and for each page of the dashboard the benchmark measures:
     switching page warms the caches and is not counted;
 ``browser_update_ms_p50``
     in headless Chromium, from the key press that changes "Policy areas" in the sidebar to the
-    script finished and every plotly chart redrawn;
+    later of: the script finished, the last change drawn in the main area (charts, tables,
+    text; not the hidden screen-reader copy the data grid keeps inside its canvas);
 ``payload_bytes``
     websocket bytes the server sends for one full render of the page (static files excluded);
 ``rss_mb``
@@ -23,7 +24,7 @@ The minimal page in ``scripts/minimal_app.py`` goes through the same steps and g
 ``baseline``. Results are printed as a table, checked against the targets, and written to
 ``.bench/results.json``; a payload breakdown by message kind goes to ``.bench/payloads.json``.
 
-    python -m scripts.bench                      # all four scales, ~10 minutes on 2 cores
+    python -m scripts.bench                      # all four scales, ~5 minutes on 2 cores
     python -m scripts.bench --quick              # fewer repetitions
     python -m scripts.bench --scales 1000,10000 --pages compare,map
 """
