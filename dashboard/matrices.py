@@ -114,7 +114,7 @@ def _cells_holding(cells: pd.Series, item: str) -> np.ndarray:
 def event_mask(
     index: EventIndex, filters: Filters, area: str | None = None, country: str | None = None
 ) -> np.ndarray:
-    """Which events (in index order, newest first) match the filters, and an area or country."""
+    """Which events match the filters, and an area or country: one bool per row of index.events."""
     events = index.events
     mask = _event_mask(events, index, filters).to_numpy(copy=True)
     if area:

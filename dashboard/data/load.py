@@ -64,8 +64,8 @@ def period_of(dates: pd.Series) -> pd.Series:
 def release_unused_memory() -> None:
     """Give memory that was freed, but that Arrow and glibc keep for reuse, back to the system.
 
-    At a million events this lowers the server's peak by about 50 MB during loading, and holds
-    it at about 350 MB instead of 716 MB once the dataset is loaded (measured by ``make bench``).
+    At a million events this lowers the peak of a load by about 25 MB, and holds the server at
+    about 350 MB instead of 716 MB once the dataset is loaded (measured by ``make bench``).
     """
     gc.collect()
     pa.default_memory_pool().release_unused()

@@ -190,7 +190,7 @@ def _read_arrow(path: Path) -> pa.Table:
     """The file's columns, read one at a time and each joined into a single array.
 
     Reading column by column holds one column's decoding buffers at a time instead of the whole
-    file's: at a million events the read peaked 110 MB lower. One array per column, not one per
+    file's: at a million events the read peaked about 90 MB lower. One array per column, not one per
     row group, because taking rows from a chunked text column copies the whole column: every page
     of the events table cost 8 ms instead of under 1 ms (both measured by ``make bench``).
     """

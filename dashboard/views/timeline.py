@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import figures, matrices, ui
 
-MAX_POINTS = 500  # past this, monthly marks: SVG markers cost ~0.4 ms each to redraw
+MAX_POINTS = 500  # past this, monthly marks: 3,000 SVG marks took 1.5 s to redraw (make bench)
 MAX_LABELS = 30
 MAX_LISTED = 200  # newest events offered in the picker
 
