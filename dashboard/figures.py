@@ -259,3 +259,34 @@ def _discrete_scale(colours: tuple[str, ...]) -> list[list]:
     for i, colour in enumerate(colours):
         scale += [[i / len(colours), colour], [(i + 1) / len(colours), colour]]
     return scale
+
+
+def clickable_cells(figure: go.Figure) -> go.Figure:
+    """Let a click on a heatmap cell select it.
+
+    Streamlit reports chart clicks as selections, and plotly heatmaps cannot be selected: the
+    click arrived with an empty selection. An invisible marker at the centre of every cell
+    carries the cell's hover text instead, and the nearest one takes the click.
+    """
+    heat = figure.data[0]
+    cells = [(row, col) for row in range(len(heat.y)) for col in range(len(heat.x))]
+
+    def flat(grid):
+        return None if grid is None else [grid[row][col] for row, col in cells]
+
+    figure.add_trace(
+        go.Scatter(
+            x=[heat.x[col] for _, col in cells],
+            y=[heat.y[row] for row, _ in cells],
+            mode="markers",
+            marker={"size": 24, "opacity": 0},
+            text=flat(heat.text),
+            customdata=flat(heat.customdata),
+            hovertemplate=heat.hovertemplate,
+            showlegend=False,
+            name="cells",
+        )
+    )
+    heat.update(hoverinfo="skip", hovertemplate=None)
+    figure.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
+    return figure

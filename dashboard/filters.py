@@ -2,19 +2,104 @@
 
 Pure Python: the pages turn widgets into a ``Filters`` and back; everything here is testable
 without Streamlit. Unknown or malformed parameters are dropped with a notice, never an exception.
+``FILTERS`` declares, once, what each filter selects in each table; the queries in
+``matrices`` follow it and every page says it in a caption (``active_filters``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.data.tables import PERIODS, SIDES, STATUSES
+from dashboard.data.tables import PERIOD_NAMES, SIDE_NAMES, SIDES, STATUSES
 
 MAX_PARAM_LENGTH = 500
 SEARCH_MAX_LENGTH = 200
-PAGE_PARAMS = ("region", "area", "country", "table")  # owned by single pages, kept as they are
+PAGE_PARAMS = (
+    "region",
+    "area",
+    "year",
+    "country",
+    "table",
+    "events",
+)  # owned by single pages, kept as they are
+FILTER_PERIODS = tuple(PERIOD_NAMES)  # events exist in every period, positions only in the terms
+SEARCHED = (
+    "English titles and descriptions of events, and the texts of positions, outcomes and impacts"
+)
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One sidebar filter: its URL key, its label, and what it selects in each table it reaches."""
+
+    key: str
+    label: str
+    selects: dict[str, str]
+
+
+FILTERS = (
+    FilterSpec(
+        "areas",
+        "Policy areas",
+        {
+            "events": "events in any chosen area",
+            "positions": "positions in the chosen areas",
+            "outcomes": "outcomes in the chosen areas",
+            "impacts": "impacts in the chosen areas",
+        },
+    ),
+    FilterSpec(
+        "side",
+        "Side",
+        {
+            "events": "events in which an actor of that side took part",
+            "positions": "that side's positions",
+        },
+    ),
+    FilterSpec(
+        "period",
+        "Period",
+        {
+            "events": "events dated in the period",
+            "positions": "positions of the period",
+            "outcomes": "outcomes of the period",
+            "impacts": "impacts of the period",
+        },
+    ),
+    FilterSpec(
+        "dates",
+        "Dates",
+        {
+            "events": "events dated in the range",
+            "positions": "positions stated at some time in the range",
+            "outcomes": "outcomes of periods that overlap the range",
+            "impacts": "impacts of periods that overlap the range",
+        },
+    ),
+    FilterSpec(
+        "status",
+        "Outcome status",
+        {
+            "events": "events in an area and period whose outcome has that status",
+            "positions": "positions in an area and period whose outcome has that status",
+            "outcomes": "outcomes with that status",
+            "impacts": "impacts in an area and period whose outcome has that status",
+        },
+    ),
+    FilterSpec(
+        "q",
+        "Search",
+        {
+            "events": "events whose title or description holds every word",
+            "positions": "positions whose text holds every word",
+            "outcomes": "outcomes whose text holds every word",
+            "impacts": "impacts whose text holds every word",
+        },
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +127,12 @@ class Filters:
             "q": self.search,
         }
         return {key: value for key, value in query.items() if value}
+
+    def active(self) -> list[str]:
+        """The keys of ``FILTERS`` that restrict this view."""
+        query = self.to_query()
+        values = {"dates": self.start or self.end, "status": self.statuses}
+        return [spec.key for spec in FILTERS if values.get(spec.key, query.get(spec.key))]
 
     def describe(self) -> str:
         """A short slug of the active filters, for file names."""
@@ -109,9 +200,9 @@ def parse_query(
     if side is not None and side not in SIDES:
         notices.append(f"'side' must be one of {', '.join(SIDES)}; '{_clip(side)}' was ignored.")
         side = None
-    if period is not None and period not in PERIODS:
+    if period is not None and period not in FILTER_PERIODS:
         notices.append(
-            f"'period' must be one of {', '.join(PERIODS)}; '{_clip(period)}' was ignored."
+            f"'period' must be one of {', '.join(FILTER_PERIODS)}; '{_clip(period)}' was ignored."
         )
         period = None
     start = _date(values["from"], "from", notices) if values.get("from") else None
@@ -140,3 +231,58 @@ def with_page(filters: Filters, **page: str | None) -> Filters:
         if not value:
             merged.pop(key, None)
     return replace(filters, page=merged)
+
+
+QUOTES = str.maketrans({c: '"' for c in "“”„«»"})
+TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def search_terms(search: str) -> list[str]:
+    """The words and quoted phrases of a search, case-folded; stray quote marks are dropped.
+
+    ``'"New START" Helsinki'`` gives ``["new start", "helsinki"]``: a row matches when it holds
+    every term.
+    """
+    terms = []
+    for phrase, word in TERM.findall(search.translate(QUOTES)):
+        term = (phrase or word).strip().strip("\"'").casefold()
+        if term:
+            terms.append(" ".join(term.split()))
+    return terms
+
+
+def _value_words(filters: Filters, key: str, area_names: Mapping[str, str]) -> str:
+    if key == "areas":
+        return ", ".join(area_names.get(a, a) for a in filters.areas)
+    if key == "side":
+        return SIDE_NAMES.get(filters.side or "", filters.side or "")
+    if key == "period":
+        return PERIOD_NAMES.get(filters.period or "", filters.period or "")
+    if key == "dates":
+        return f"{filters.start or 'the start'} to {filters.end or 'today'}"
+    if key == "status":
+        return ", ".join(filters.statuses)
+    return f"“{filters.search}”"
+
+
+def active_filters(filters: Filters, area_names: Mapping[str, str], tables: Sequence[str]) -> str:
+    """One line for under a page title: the filters in force here, and those that do not apply.
+
+    ``tables`` are the tables the page shows; a filter that reaches none of them is named as
+    not applying, so a reader never wonders why a chart did not change.
+    """
+    active = filters.active()
+    if not active:
+        return "No filters: showing the whole record."
+    specs = {spec.key: spec for spec in FILTERS}
+    applied = [k for k in active if any(t in specs[k].selects for t in tables)]
+    ignored = [k for k in active if k not in applied]
+    parts = []
+    for key in applied:
+        missed = [t for t in tables if t not in specs[key].selects]
+        part = f"{specs[key].label}: {_value_words(filters, key, area_names)}"
+        parts.append(part + (f" (not applied to {', '.join(missed)})" if missed else ""))
+    line = "Filters in force: " + "; ".join(parts) + "." if parts else "No filter applies here."
+    if ignored:
+        line += " Not applied on this page: " + ", ".join(specs[k].label for k in ignored) + "."
+    return line

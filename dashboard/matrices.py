@@ -8,8 +8,10 @@ materialised for what a page shows (the newest N, one page of the Data table).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,15 +19,23 @@ import pycountry
 
 from dashboard.data import Dataset
 from dashboard.data.load import period_of
-from dashboard.data.tables import PERIOD_NAMES, PERIODS, SIDE_NAMES, SIDES
-from dashboard.filters import Filters
+from dashboard.data.tables import (
+    ACTOR_NAMES,
+    PERIOD_NAMES,
+    PERIOD_STARTS,
+    PERIODS,
+    SIDE_NAMES,
+    SIDES,
+)
+from dashboard.filters import Filters, search_terms
 
 US_ACTORS = ("us_executive", "us_congress", "us_justice")
 RU_ACTORS = ("ru_government",)
 SIDE_BITS = {"US": 1, "RU": 2}
 BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
 EVENT_TEXT = ("title", "description")
-TERM_LABELS = {"term1": "1st term", "term2": "2nd term"}
+TERM_LABELS = {"term1": "1st Trump term", "term2": "2nd Trump term"}
+NO_VALUE = "—"
 CATEGORICAL = ("date_precision", "area_ids", "actors", "countries", "quad_class", "source_ids")
 
 
@@ -42,17 +52,28 @@ class EventIndex:
     cube: pd.DataFrame
     area_bits: dict[str, int]
     newest_first: np.ndarray  # row positions, newest event first (ties keep file order)
+    outcome_status: dict[tuple[str, str], str] = field(default_factory=dict)  # (area, period)
 
 
 def _bits_for(cells: pd.Series, bits: dict[str, int]) -> pd.Series:
-    """Bit mask of a ';'-separated cell, computed once per distinct cell value."""
+    """Bit mask of a ';'-separated cell, computed once per distinct cell value.
+
+    The bits are OR-ed, never summed: two actors of one side must set that side's bit once
+    (a sum once turned two US actors into the Russia bit).
+    """
     categories = pd.Categorical(cells)
-    lookup = [sum(bits.get(item, 0) for item in set(c.split(";"))) for c in categories.categories]
+    lookup = [
+        functools.reduce(operator.or_, (bits.get(item, 0) for item in c.split(";")), 0)
+        for c in categories.categories
+    ]
     masks = np.array([*lookup, 0], dtype="int64")  # code -1 (blank cell) takes the last entry
     return pd.Series(masks[categories.codes], index=cells.index)
 
 
-def index_events(events: pd.DataFrame, area_ids: list[str]) -> EventIndex:
+def index_events(
+    events: pd.DataFrame, area_ids: list[str], outcomes: pd.DataFrame | None = None
+) -> EventIndex:
+    """Index the events; ``outcomes`` give the status of each area × period cell."""
     area_bits = {area: 1 << i for i, area in enumerate(area_ids)}
     side_bits = {a: SIDE_BITS["US"] for a in US_ACTORS} | {a: SIDE_BITS["RU"] for a in RU_ACTORS}
     indexed = events.astype({c: "category" for c in CATEGORICAL}).reset_index(drop=True)
@@ -60,7 +81,29 @@ def index_events(events: pd.DataFrame, area_ids: list[str]) -> EventIndex:
     indexed["side_mask"] = _bits_for(indexed["actors"], side_bits)
     days = indexed["date"].to_numpy(dtype="datetime64[us]").view("int64")
     newest_first = np.argsort(-days, kind="stable")
-    return EventIndex(indexed, _cube(indexed, area_bits), area_bits, newest_first)
+    status = {} if outcomes is None else outcome_status(outcomes)
+    return EventIndex(indexed, _cube(indexed, area_bits), area_bits, newest_first, status)
+
+
+def index_dataset(dataset: Dataset) -> EventIndex:
+    """The event index of a loaded dataset."""
+    return index_events(dataset.events, list(dataset.areas["area_id"]), dataset.outcomes)
+
+
+def outcome_status(outcomes: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The status of each area × period cell that has an outcome."""
+    return dict(
+        zip(
+            zip(outcomes["area_id"], outcomes["period"], strict=True),
+            outcomes["status"],
+            strict=True,
+        )
+    )
+
+
+def status_cells(status: dict[tuple[str, str], str], filters: Filters) -> set[tuple[str, str]]:
+    """The area × period cells whose outcome has one of the chosen statuses."""
+    return {cell for cell, value in status.items() if value in filters.statuses}
 
 
 def _cube(events: pd.DataFrame, area_bits: dict[str, int]) -> pd.DataFrame:
@@ -78,30 +121,71 @@ def _cube(events: pd.DataFrame, area_bits: dict[str, int]) -> pd.DataFrame:
 
 
 def _text_match(frame: pd.DataFrame, columns: tuple[str, ...], search: str) -> pd.Series:
-    needle = search.casefold()
-    match = pd.Series(False, index=frame.index)
-    for column in columns:
-        text = frame[column].fillna("").str.casefold()
-        match |= text.str.contains(needle, regex=False)
+    """Rows holding every word or quoted phrase of ``search`` in one of ``columns``."""
+    match = pd.Series(True, index=frame.index)
+    texts = [frame[column].astype("string").fillna("").str.casefold() for column in columns]
+    for term in search_terms(search):
+        found = pd.Series(False, index=frame.index)
+        for text in texts:
+            found |= text.str.contains(term, regex=False)
+        match &= found
     return match
 
 
-def _area_mask(index: EventIndex, filters: Filters) -> int:
-    return sum(index.area_bits.get(a, 0) for a in filters.areas)
+def _area_terms(index: EventIndex, filters: Filters) -> list[tuple[str | None, int]] | None:
+    """(period, area bits) pairs of which an event must meet one; None: no area restriction.
+
+    Without a status filter it is the chosen areas in any period. With one, each period keeps
+    the chosen areas whose outcome in that period has the status, so an event counts only
+    through an area and period that both qualify.
+    """
+    chosen = filters.areas or tuple(index.area_bits)
+    if filters.statuses:
+        by_period: dict[str | None, int] = {}
+        for area, period in status_cells(index.outcome_status, filters):
+            if area in chosen:
+                by_period[period] = by_period.get(period, 0) | index.area_bits.get(area, 0)
+        return list(by_period.items())
+    if filters.areas:
+        return [(None, sum(index.area_bits.get(a, 0) for a in set(filters.areas)))]
+    return None
 
 
-def _event_mask(frame: pd.DataFrame, index: EventIndex, filters: Filters) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    if filters.areas and "area_mask" in frame:
-        mask &= (frame["area_mask"] & _area_mask(index, filters)) != 0
+def _time_and_side_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
+    mask = np.ones(len(frame), dtype=bool)
     if filters.side:
-        mask &= (frame["side_mask"] & SIDE_BITS[filters.side]) != 0
+        mask &= (frame["side_mask"].to_numpy() & SIDE_BITS[filters.side]) != 0
     if filters.period:
-        mask &= frame["period"] == filters.period
+        mask &= (frame["period"] == filters.period).to_numpy()
     if filters.start:
-        mask &= frame["date"] >= pd.Timestamp(filters.start)
+        mask &= (frame["date"] >= pd.Timestamp(filters.start)).to_numpy()
     if filters.end:
-        mask &= frame["date"] <= pd.Timestamp(filters.end)
+        mask &= (frame["date"] <= pd.Timestamp(filters.end)).to_numpy()
+    return mask
+
+
+def _event_mask(events: pd.DataFrame, index: EventIndex, filters: Filters) -> np.ndarray:
+    mask = _time_and_side_mask(events, filters)
+    terms = _area_terms(index, filters)
+    if terms is not None:
+        area_mask = events["area_mask"].to_numpy()
+        periods = events["period"].to_numpy()
+        hit = np.zeros(len(events), dtype=bool)
+        for period, bits in terms:
+            in_area = (area_mask & bits) != 0
+            hit |= in_area if period is None else in_area & (periods == period)
+        mask &= hit
+    return mask
+
+
+def _cube_mask(cube: pd.DataFrame, index: EventIndex, filters: Filters) -> np.ndarray:
+    mask = _time_and_side_mask(cube, filters)
+    if filters.areas:
+        mask &= cube["area_id"].isin(filters.areas).to_numpy()
+    if filters.statuses:
+        cells = status_cells(index.outcome_status, filters)
+        pairs = zip(cube["area_id"], cube["period"], strict=True)
+        mask &= np.fromiter((pair in cells for pair in pairs), dtype=bool, count=len(cube))
     return mask
 
 
@@ -112,11 +196,17 @@ def _cells_holding(cells: pd.Series, item: str) -> np.ndarray:
 
 
 def event_mask(
-    index: EventIndex, filters: Filters, area: str | None = None, country: str | None = None
+    index: EventIndex,
+    filters: Filters,
+    area: str | None = None,
+    country: str | None = None,
+    year: int | None = None,
 ) -> np.ndarray:
-    """Which events match the filters, and an area or country: one bool per row of index.events."""
+    """Which events match the filters, and an area, country or year: one bool per event."""
     events = index.events
-    mask = _event_mask(events, index, filters).to_numpy(copy=True)
+    mask = _event_mask(events, index, filters)
+    if year:
+        mask &= (events["date"].dt.year == year).to_numpy()
     if area:
         mask &= (events["area_mask"].to_numpy() & index.area_bits.get(area, 0)) != 0
     if country:
@@ -158,28 +248,87 @@ def filter_cube(index: EventIndex, filters: Filters) -> pd.DataFrame:
         matched = filter_events(index, filters)
         cube = _cube(matched, index.area_bits)
     else:
-        cube = index.cube[_event_mask(index.cube, index, filters)]
-    if filters.areas:
-        cube = cube[cube["area_id"].isin(filters.areas)]
-    return cube
+        cube = index.cube
+    return cube[_cube_mask(cube, index, filters)]
+
+
+TEXT_COLUMNS = {
+    "areas": ("name", "scope"),
+    "sources": ("title", "publisher"),
+    "positions": ("position",),
+    "outcomes": ("outcome",),
+    "impacts": ("effect",),
+}
+
+
+def period_spans(today: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
+    """First and last day of each period; the last one runs to ``today``."""
+    starts = list(PERIOD_STARTS.items())
+    last = today or dt.date.today()
+    ends = [start - dt.timedelta(days=1) for _, start in starts[1:]] + [last]
+    return {name: (start, end) for (name, start), end in zip(starts, ends, strict=True)}
+
+
+def _overlaps_dates(first: pd.Series, last: pd.Series, filters: Filters) -> pd.Series:
+    keep = pd.Series(True, index=first.index)
+    if filters.start:
+        keep &= last >= pd.Timestamp(filters.start)
+    if filters.end:
+        keep &= first <= pd.Timestamp(filters.end)
+    return keep
+
+
+def _date_mask(frame: pd.DataFrame, table: str, filters: Filters) -> pd.Series:
+    """Positions stated in the date range; outcomes and impacts of periods that overlap it."""
+    if table == "positions":
+        last = frame["stated_to"].fillna(frame["stated_from"])
+        return _overlaps_dates(frame["stated_from"], last, filters)
+    spans = period_spans()
+    first = frame["period"].map(lambda p: pd.Timestamp(spans[p][0]))
+    last = frame["period"].map(lambda p: pd.Timestamp(spans[p][1]))
+    return _overlaps_dates(first, last, filters)
 
 
 def filter_table(
-    frame: pd.DataFrame, filters: Filters, text_columns: tuple[str, ...]
+    frame: pd.DataFrame,
+    table: str,
+    filters: Filters,
+    status: dict[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
-    """Positions, outcomes or impacts under the area, side, period, status and search filters."""
+    """Positions, outcomes or impacts under the filters, as ``filters.FILTERS`` declares.
+
+    ``status`` is the outcome status of each area × period cell (``outcome_status``); the
+    status filter keeps the rows of cells whose outcome has a chosen status.
+    """
     mask = pd.Series(True, index=frame.index)
-    if filters.areas and "area_id" in frame:
+    if filters.areas:
         mask &= frame["area_id"].isin(filters.areas)
-    if filters.side and "side" in frame:
+    if filters.side and table == "positions":
         mask &= frame["side"] == filters.side
-    if filters.period and "period" in frame:
+    if filters.period:
         mask &= frame["period"] == filters.period
-    if filters.statuses and "status" in frame:
-        mask &= frame["status"].isin(filters.statuses)
+    if filters.start or filters.end:
+        mask &= _date_mask(frame, table, filters)
+    if filters.statuses:
+        cells = status_cells(status or {}, filters)
+        pairs = pd.Series(
+            list(zip(frame["area_id"], frame["period"], strict=True)), index=frame.index
+        )
+        mask &= pairs.isin(cells)
     if filters.search:
-        mask &= _text_match(frame, text_columns, filters.search)
+        mask &= _text_match(frame, TEXT_COLUMNS[table], filters.search)
     return frame[mask]
+
+
+def filtered(dataset: Dataset, table: str, filters: Filters) -> pd.DataFrame:
+    """One of positions, outcomes and impacts under the filters."""
+    status = outcome_status(dataset.outcomes)
+    return filter_table(dataset.table(table), table, filters, status)
+
+
+def shown_areas(names: dict[str, str], filters: Filters) -> dict[str, str]:
+    """The areas a page lays out: the chosen ones, or all of them, in the table's order."""
+    return {a: n for a, n in names.items() if not filters.areas or a in filters.areas}
 
 
 def area_names(dataset: Dataset) -> dict[str, str]:
@@ -198,25 +347,28 @@ def area_year_matrix(cube: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return matrix[["area_id", "area", "year", "events", "mean_goldstein"]]
 
 
+def stance_column(side: str, period: str) -> str:
+    return f"{SIDE_NAMES[side]} · {TERM_LABELS[period]}"
+
+
 def stance_matrix(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Stance per area (rows) and side × period (columns) from the executive's positions."""
+    """Stance per area (rows: ``names``) and side × period (columns), from the executives.
+
+    Columns that no position fills (a side or period filtered out) are dropped.
+    """
     base = positions[positions["actor"].isin(BASE_ACTORS.values())]
-    columns = [f"{s} · {TERM_LABELS[p]}" for p in PERIODS for s in SIDES]
+    columns = [stance_column(s, p) for p in PERIODS for s in SIDES]
     matrix = pd.DataFrame(index=list(names.values()), columns=columns, dtype="Float64")
-    for row in base.itertuples(index=False):
-        column = f"{row.side} · {TERM_LABELS[row.period]}"
-        matrix.loc[names.get(row.area_id, row.area_id), column] = row.stance
+    for row in base[base["area_id"].isin(names)].itertuples(index=False):
+        matrix.loc[names[row.area_id], stance_column(row.side, row.period)] = row.stance
     present = [c for c in columns if matrix[c].notna().any()]
     return matrix[present]
 
 
-def source_links(source_ids: pd.Series, sources: pd.DataFrame) -> pd.Series:
-    """For each cell of ';'-separated source ids, the cited sources as 'title <url>' lines."""
-    by_id = sources.set_index("source_id")
-    label = (by_id["title"] + " — " + by_id["publisher"] + " <" + by_id["url"] + ">").to_dict()
-    return source_ids.fillna("").map(
-        lambda cell: "\n".join(label.get(s, s) for s in cell.split(";") if s)
-    )
+def source_names(source_ids: pd.Series, sources: pd.DataFrame) -> pd.Series:
+    """For each cell of ';'-separated source ids, the publishers cited, comma-separated."""
+    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    return _names_of(source_ids, publishers).fillna(NO_VALUE)
 
 
 def _with_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -245,7 +397,8 @@ def side_by_side(
         on=["area_id", "period"],
         how="outer",
         validate="one_to_one",
-    )
+    ).merge(_other_actors(positions), on=["area_id", "period"], how="left", validate="one_to_one")
+    table = table[table["area_id"].isin(names)]
     table["area"] = table["area_id"].map(names)
     table["period_name"] = table["period"].map(PERIOD_NAMES)
     order = {area: i for i, area in enumerate(names)}
@@ -253,6 +406,25 @@ def side_by_side(
         ["period", "area_id"], key=lambda s: s.map(order) if s.name == "area_id" else s
     )
     return table.reset_index(drop=True)
+
+
+def _other_actors(positions: pd.DataFrame) -> pd.DataFrame:
+    """Per area and period, the positions of actors other than the executives (Congress)."""
+    other = positions[~positions["actor"].isin(BASE_ACTORS.values())]
+    labelled = other.assign(
+        text=other["actor"].map(ACTOR_NAMES) + ": " + other["position"],
+    )
+    grouped = labelled.groupby(["area_id", "period"], observed=True)
+    return grouped.agg(
+        other_positions=("text", "\n".join), other_source_ids=("source_ids", ";".join)
+    ).reset_index()
+
+
+def change_label(change: object) -> str:
+    """A stance change in words a reader cannot misread: "+1", "−2", "no change", "—"."""
+    if pd.isna(change):
+        return NO_VALUE
+    return "no change" if change == 0 else f"{int(change):+d}".replace("-", "−")
 
 
 def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -265,9 +437,11 @@ def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame
     wide = wide.reset_index()
     wide = _with_columns(wide, [f"{v}_{p}" for p in PERIODS for v in ("stance", "position")])
     wide["change"] = wide["stance_term2"].astype("Float64") - wide["stance_term1"].astype("Float64")
+    wide["change_label"] = wide["change"].map(change_label)
+    wide = wide[wide["area_id"].isin(names)]
     wide["area"] = wide["area_id"].map(names)
     wide["side_name"] = wide["side"].map(SIDE_NAMES)
-    return wide
+    return wide.reset_index(drop=True)
 
 
 def alignment_overview(outcomes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -318,11 +492,17 @@ def timeline_points(
 ) -> pd.DataFrame:
     """Events as points, or, past ``max_points``, one point per area and month from the cube.
 
-    The monthly points count an event once in each of its areas and carry its mean score.
+    An event is drawn in its first area among ``names`` (the areas shown), so a filter on
+    Human rights never colours a mark as Ukraine. The monthly points count an event once in
+    each of its areas and carry its mean score.
     """
     if len(events) <= max_points:
-        first_area = events["area_ids"].str.split(";", n=1).str[0]
-        return events.assign(area=first_area.map(names), count=1)
+        first_area = (
+            events["area_ids"]
+            .astype("string")
+            .map(lambda cell: next((names[a] for a in cell.split(";") if a in names), NO_VALUE))
+        )
+        return events.assign(area=first_area, count=1)
     month = cube["date"].dt.to_period("M").dt.to_timestamp()
     grouped = cube.assign(date=month, area=cube["area_id"].map(names)).groupby(
         ["date", "area"], observed=True
@@ -333,6 +513,15 @@ def timeline_points(
     summary["title"] = summary["count"].astype(str) + " events"
     summary["event_id"] = ""
     return summary[["date", "area", "goldstein", "count", "title", "event_id"]]
+
+
+def event_choices(events: pd.DataFrame, limit: int, also: list[str]) -> dict[str, str]:
+    """Event id -> "date — title" for the newest ``limit`` events and those in ``also``."""
+    listed = events.head(limit)
+    extra = events[events["event_id"].isin(also) & ~events["event_id"].isin(listed["event_id"])]
+    listed = pd.concat([listed, extra]).sort_values("date", ascending=False, kind="stable")
+    text = listed["date"].dt.strftime("%Y-%m-%d") + " — " + listed["title"].astype("string")
+    return dict(zip(listed["event_id"].astype("string"), text, strict=True))
 
 
 def key_moments(index: EventIndex, mask: np.ndarray, limit: int) -> pd.DataFrame:
@@ -359,6 +548,24 @@ def dataset_summary(dataset: Dataset) -> dict[str, object]:
     }
 
 
+def view_summary(dataset: Dataset, index: EventIndex, filters: Filters) -> dict[str, object]:
+    """The overview's counts under the filters, beside the whole dataset's."""
+    mask = event_mask(index, filters)
+    tables = filtered_small_tables(dataset, index, filters, mask)
+    dates = index.events["date"].to_numpy()[mask]
+    return {
+        "events": int(mask.sum()),
+        "all_events": len(index.events),
+        "areas": len(tables["areas"]),
+        "countries": tables["impacts"]["country"].nunique(),
+        "sources": len(tables["sources"]),
+        "primary_sources": int((tables["sources"]["kind"] == "primary").sum()),
+        "first_date": pd.Timestamp(dates.min()).date() if len(dates) else None,
+        "last_date": pd.Timestamp(dates.max()).date() if len(dates) else None,
+        "updated": dataset.meta.get("updated", ""),
+    }
+
+
 INTERNAL_COLUMNS = ["area_mask", "side_mask"]
 
 
@@ -376,15 +583,6 @@ def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame
     return sources[sources["source_id"].isin(ids)]
 
 
-TEXT_COLUMNS = {
-    "areas": ("name", "scope"),
-    "sources": ("title", "publisher"),
-    "positions": ("position",),
-    "outcomes": ("outcome",),
-    "impacts": ("effect",),
-}
-
-
 def filtered_tables(
     dataset: Dataset, index: EventIndex, filters: Filters
 ) -> dict[str, pd.DataFrame]:
@@ -400,8 +598,7 @@ def filtered_small_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every table but events under the filters; sources include those the events cite."""
     tables = {
-        name: filter_table(dataset.table(name), filters, TEXT_COLUMNS[name])
-        for name in ("positions", "outcomes", "impacts")
+        name: filtered(dataset, name, filters) for name in ("positions", "outcomes", "impacts")
     }
     areas = dataset.areas
     if filters.areas:
@@ -412,3 +609,41 @@ def filtered_small_tables(
             ids.update(cell.split(";"))
     sources = dataset.sources[dataset.sources["source_id"].isin(ids)]
     return {"areas": areas, **tables, "sources": sources}
+
+
+def _names_of(cells: pd.Series, names: dict[str, str]) -> pd.Series:
+    """';'-separated ids as a comma-separated list of their names (None where blank)."""
+
+    def label(cell: object) -> str | None:
+        if not isinstance(cell, str) or not cell:
+            return None
+        return ", ".join(names.get(i, i) for i in cell.split(";") if i)
+
+    return cells.astype(object).map(label)
+
+
+def readable(frame: pd.DataFrame, names: dict[str, str], sources: pd.DataFrame) -> pd.DataFrame:
+    """A table as a reader sees it: names for ids, publishers for sources, no blank ``None``.
+
+    Exports keep the ids; this is only for the screen.
+    """
+    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    labels = {
+        "area_id": names,
+        "area_ids": names,
+        "period": PERIOD_NAMES,
+        "side": SIDE_NAMES,
+        "actors": ACTOR_NAMES,
+        "countries": all_countries(),
+        "source_ids": publishers,
+    }
+    shown = frame.copy()
+    for column, mapping in labels.items():
+        if column in shown:
+            shown[column] = _names_of(shown[column], mapping)
+    if "quad_class" in shown:
+        shown["quad_class"] = shown["quad_class"].astype("string").str.replace("_", " ")
+    if "key_moment" in shown:
+        shown["key_moment"] = shown["key_moment"].map({True: "key moment", False: ""})
+    text = [c for c in shown.columns if shown[c].dtype in (object, "string")]
+    return shown.fillna(dict.fromkeys(text, NO_VALUE))

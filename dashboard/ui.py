@@ -23,8 +23,15 @@ from dashboard.data import (
     load_dataset,
     release_unused_memory,
 )
-from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, PERIODS, SIDE_NAMES, STATUSES, TABLES
-from dashboard.filters import Filters, parse_query, with_page
+from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
+from dashboard.filters import (
+    FILTER_PERIODS,
+    SEARCHED,
+    Filters,
+    active_filters,
+    parse_query,
+    with_page,
+)
 
 STATIC_URL = "app/static/"
 PLOTLY_CONFIG = {"topojsonURL": STATIC_URL, "displaylogo": False, "responsive": True}
@@ -37,10 +44,16 @@ PERSIST = "session"
 
 @dataclass(frozen=True)
 class Context:
+    """What a page works from: the data, the filters, and the names of all and of shown areas."""
+
     dataset: Dataset
     index: matrices.EventIndex
     filters: Filters
     names: dict[str, str]
+    shown: dict[str, str]
+
+    def readable(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return matrices.readable(frame, self.names, self.dataset.sources)
 
 
 def _stamp(directory: Path) -> tuple:
@@ -66,7 +79,7 @@ def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, matrices.EventI
     except DatasetError as exc:
         return None, None, exc.errors
     release_unused_memory()
-    index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    index = matrices.index_dataset(dataset)
     dataset = replace(dataset, events=index.events)
     release_unused_memory()
     return dataset, index, []
@@ -156,7 +169,7 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
         )
         st.selectbox(
             "Period",
-            [ALL, *PERIODS],
+            [ALL, *FILTER_PERIODS],
             format_func=lambda p: PERIOD_NAMES.get(p, "All periods"),
             key="f_period",
             persist_state=PERSIST,
@@ -182,6 +195,8 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
             max_chars=200,
             placeholder="e.g. sanctions",
             persist_state=PERSIST,
+            help=f"Searches the {SEARCHED}. A row matches when it holds every word; put a "
+            'phrase in quotes to keep it together ("New START"). Press Enter to apply.',
         )
         st.button("Reset filters", on_click=_init_widgets, args=(Filters(), today))
     filters = _filters_from_widgets(today)
@@ -217,7 +232,8 @@ def context() -> Context:
     """What every page needs; app.py has already loaded the data and drawn the sidebar."""
     dataset, index, _, _ = load()
     filters = st.session_state.filters
-    return Context(dataset, index, filters, matrices.area_names(dataset))
+    names = matrices.area_names(dataset)
+    return Context(dataset, index, filters, names, matrices.shown_areas(names, filters))
 
 
 def download_csv(
@@ -230,7 +246,7 @@ def download_csv(
     """A CSV download of ``frame``; a callable is only run when the button is pressed."""
     rows = len(frame) if rows is None else rows
     st.download_button(
-        f"Download {table} as CSV ({rows:,} rows)",
+        f"Download {table} as CSV ({plural(rows, 'row')})",
         data=lambda: export.csv_bytes(frame() if callable(frame) else frame),
         file_name=export.file_name(table, filters.describe()),
         mime="text/csv",
@@ -243,9 +259,28 @@ def chart(figure, key: str, **kwargs):
     return st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, **kwargs)
 
 
-def filter_caption(filters: Filters) -> None:
-    active = filters.to_query()
-    st.caption("Active filters: " + ("none" if not active else f"{len(active)} set in the sidebar"))
+def filter_caption(ctx: Context, tables: tuple[str, ...]) -> None:
+    """Under a page title: which filters are in force for the tables the page shows."""
+    st.caption(active_filters(ctx.filters, ctx.names, tables))
+
+
+def empty_state(what: str) -> None:
+    """Say plainly that nothing matches, and offer to reset the filters."""
+    st.info(f"No {what} match the current filters.")
+    st.button(
+        "Reset filters",
+        key=f"reset_{what}",
+        on_click=_init_widgets,
+        args=(Filters(), dt.date.today()),
+    )
+
+
+IRREGULAR_PLURALS = {"country": "countries"}
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 row", "2 rows", "3 countries"."""
+    return f"{count:,} " + (word if count == 1 else IRREGULAR_PLURALS.get(word, word + "s"))
 
 
 def selected_points(state) -> list[dict]:
@@ -254,6 +289,24 @@ def selected_points(state) -> list[dict]:
         return list(state["selection"]["points"])
     except (KeyError, TypeError):
         return []
+
+
+def new_click(chart_state, key: str, fields: tuple[str, ...] = ("y", "x")) -> tuple | None:
+    """The clicked point's ``fields`` (as text), only on the rerun in which the click changed.
+
+    A chart keeps its selection across reruns; reporting it only once lets a reader's later
+    choice in a box stand, and lets the newest click win when two charts feed one choice.
+    """
+    points = selected_points(chart_state)
+    point = tuple(str(points[0].get(f)) for f in fields) if points else None
+    return point if _changed(key, point) else None
+
+
+def _changed(key: str, click) -> bool:
+    """Whether a chart's click differs from the one seen on the previous rerun."""
+    last = st.session_state.get(f"{key}_last_click")
+    st.session_state[f"{key}_last_click"] = click
+    return click != last
 
 
 def sources_table(sources: pd.DataFrame, key: str) -> None:
@@ -277,22 +330,38 @@ def documents() -> dict[str, str]:
     return {"LICENCE-data.txt": about.DATA_LICENCE, "CITATION.txt": about.citation()}
 
 
+COLUMN_LABELS = {
+    "area_id": "Area",
+    "area_ids": "Areas",
+    "source_ids": "Sources",
+    "goldstein": "Score",
+    "quad_class": "CAMEO class",
+    "key_moment": "Key moment",
+    "date_precision": "Date precision",
+    "stated_from": "Stated from",
+    "stated_to": "Stated to",
+}
+
+
+def column_label(name: str) -> str:
+    return COLUMN_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
 def column_config(table: str) -> dict:
-    """How each table's columns are shown: dates as dates, URLs as links, long text wide."""
+    """How each table's columns are shown: human labels, dates as dates, URLs as links."""
     wide = {"scope", "position", "outcome", "description", "effect", "title"}
     config: dict = {}
     for column in TABLES[table].columns:
+        label, about_it = column_label(column.name), column.description
         if column.kind == "url":
-            config[column.name] = st.column_config.LinkColumn(column.name, help=column.description)
+            config[column.name] = st.column_config.LinkColumn(label, help=about_it)
         elif column.kind == "date":
             config[column.name] = st.column_config.DateColumn(
-                column.name, format="YYYY-MM-DD", help=column.description
+                label, format="YYYY-MM-DD", help=about_it
             )
         else:
             config[column.name] = st.column_config.Column(
-                column.name,
-                help=column.description,
-                width="large" if column.name in wide else None,
+                label, help=about_it, width="large" if column.name in wide else None
             )
     return config
 
@@ -300,23 +369,29 @@ def column_config(table: str) -> dict:
 EVENT_LIST_LIMIT = 500
 
 
-def events_table(index: matrices.EventIndex, mask, what: str, key: str) -> pd.DataFrame:
+EVENT_COLUMNS = {
+    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+    "title": st.column_config.TextColumn("Event", width="medium"),
+    "description": st.column_config.TextColumn("Description", width="large"),
+    "area_ids": "Areas",
+    "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
+    "source_ids": st.column_config.TextColumn("Sources (links below)"),
+}
+
+
+def events_table(ctx: Context, mask, what: str, key: str) -> pd.DataFrame:
     """The newest events behind a selection, with a count of all of them; returns those shown."""
-    events = matrices.public_events(matrices.select_events(index, mask, stop=EVENT_LIST_LIMIT))
-    st.caption(f"{int(mask.sum()):,} events {what} under the current filters (newest first).")
-    st.dataframe(
-        events[["date", "title", "description", "goldstein", "source_ids"]],
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "title": st.column_config.TextColumn("Event", width="medium"),
-            "description": st.column_config.TextColumn("Description", width="large"),
-            "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
-            "source_ids": "Sources",
-        },
-    )
+    events = matrices.public_events(matrices.select_events(ctx.index, mask, stop=EVENT_LIST_LIMIT))
+    count = int(mask.sum())
+    st.caption(f"{plural(count, 'event')} {what} under the current filters (newest first).")
+    if count:
+        st.dataframe(
+            ctx.readable(events[list(EVENT_COLUMNS)]),
+            hide_index=True,
+            width="stretch",
+            key=key,
+            column_config=EVENT_COLUMNS,
+        )
     return events
 
 
@@ -336,6 +411,16 @@ def page_choice(label: str, options: dict[str, str], param: str, key: str) -> st
     if chosen != st.session_state.filters.page.get(param, default):
         set_page_param(param, None if chosen == default else chosen)
     return chosen
+
+
+def clicked_events(chart_state, key: str) -> list[str]:
+    """Event ids of the marks clicked on the timeline, only on the rerun where they changed."""
+    ids = [
+        str(point["customdata"][2])
+        for point in selected_points(chart_state)
+        if len(point.get("customdata") or []) > 2 and point["customdata"][2]
+    ]
+    return ids if _changed(key, ids) else []
 
 
 def linked_choice(

@@ -67,7 +67,7 @@ def measure_load(directory: Path) -> dict[str, float]:
     dataset = load_dataset(directory)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    matrices.index_events(dataset.events, list(dataset.areas.area_id))
+    matrices.index_dataset(dataset)
     index_s = time.perf_counter() - start
     return {"read_s": read_s, "index_s": index_s}
 

@@ -144,7 +144,7 @@ async def _session(browser, server, query, expected, deadline, report, outside, 
 
 async def _run(sessions: int, seconds: float, report: Report) -> None:
     dataset = load_dataset(harness.ROOT / "data")
-    index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    index = matrices.index_dataset(dataset)
     queries = session_queries(sessions, list(dataset.areas["area_id"]))
     env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)}
     outside = harness.OutsideRequests()

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.data import load_dataset
 from dashboard.data.synth import write_synthetic
-from dashboard.matrices import index_events
+from dashboard.matrices import index_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -21,7 +21,7 @@ def shipped():
 
 @pytest.fixture(scope="session")
 def shipped_index(shipped):
-    return index_events(shipped.events, list(shipped.areas["area_id"]))
+    return index_dataset(shipped)
 
 
 @pytest.fixture(scope="session")

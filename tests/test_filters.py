@@ -35,7 +35,7 @@ def test_default_filters_make_an_empty_query():
         ({"colour": "red"}, "Unknown parameter 'colour'"),
         ({"areas": "ukraine,atlantis"}, "Unknown value 'atlantis' in 'areas'"),
         ({"side": "CN"}, "'side' must be one of US, RU"),
-        ({"period": "term9"}, "'period' must be one of term1, term2"),
+        ({"period": "term9"}, "'period' must be one of before, term1, between, term2"),
         ({"from": "2019-02-30"}, "'from' must be a date"),
         ({"to": "yesterday"}, "'to' must be a date"),
         ({"from": "2020-01-01", "to": "2019-01-01"}, "'from' is after 'to'"),

@@ -97,7 +97,7 @@ def test_stance_matrix_uses_executive_rows(shipped):
     assert matrix.shape == (6, 4)
     base = shipped.positions[shipped.positions["actor"] != "us_congress"]
     row = base.iloc[0]
-    column = f"{row.side} · {matrices.TERM_LABELS[row.period]}"
+    column = matrices.stance_column(row.side, row.period)
     assert matrix.loc[names[row.area_id], column] == row.stance
 
 

@@ -86,6 +86,16 @@ WORDS = (
     "vote",
     "deal",
 )
+# Single and multi-actor events, some of one side only, some of both, some of neither.
+ACTOR_COMBOS = (
+    "us_executive",
+    "ru_government",
+    "us_executive;us_congress",
+    "us_congress;us_justice",
+    "us_executive;ru_government",
+    "ru_government;un",
+    "ukraine;eu",
+)
 SOURCE_COUNT = 300
 FIRST_DAY = dt.date(2014, 1, 1)
 PARQUET_FROM = 50_000
@@ -126,7 +136,7 @@ def _events(
             "title": np.char.add(np.char.add("Synthetic ", words), np.char.add(" ", number)),
             "description": np.char.add("Generated event about ", words),
             "area_ids": np.array(area_combos)[rng.integers(0, len(area_combos), n)],
-            "actors": np.where(rng.random(n) < 0.5, "us_executive", "ru_government"),
+            "actors": np.array(ACTOR_COMBOS)[rng.integers(0, len(ACTOR_COMBOS), n)],
             "countries": np.array(country_combos)[rng.integers(0, len(country_combos), n)],
             "goldstein": goldstein,
             "quad_class": np.array(QUAD_CLASSES)[quad],

@@ -32,6 +32,18 @@ EVENT_ACTORS = (
     "un",
     "other",
 )
+ACTOR_NAMES = {
+    "us_executive": "US executive",
+    "us_congress": "US Congress",
+    "us_justice": "US justice system",
+    "ru_government": "Russian government",
+    "ukraine": "Ukraine",
+    "uk": "United Kingdom",
+    "eu": "European Union",
+    "nato": "NATO",
+    "un": "United Nations",
+    "other": "Other",
+}
 PERIODS = ("term1", "term2")
 PERIOD_NAMES = {
     "before": "Before Trump (2014–2017)",

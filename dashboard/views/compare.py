@@ -3,134 +3,177 @@
 import streamlit as st
 
 from dashboard import figures, matrices, ui
-from dashboard.data.tables import PERIOD_NAMES, SIDE_NAMES
+from dashboard.data.tables import ACTOR_NAMES, PERIOD_NAMES, SIDE_NAMES
 
 ctx = ui.context()
 filters = ctx.filters
-positions = matrices.filter_table(ctx.dataset.positions, filters, ("position",))
-outcomes = matrices.filter_table(ctx.dataset.outcomes, filters, ("outcome",))
+positions = matrices.filtered(ctx.dataset, "positions", filters)
+outcomes = matrices.filtered(ctx.dataset, "outcomes", filters)
+by_label = figures.labels_to_ids(ctx.names)
 
 st.title("Compare the two sides")
+ui.filter_caption(ctx, ("positions", "outcomes", "events"))
 
 st.subheader("Stated stance per area")
 st.caption(
     "−2 confrontational … +2 seeks close cooperation with the other side; value written in each "
     "cell. Click a cell, or pick an area below, to see the record behind it."
 )
-stance = matrices.stance_matrix(positions, ctx.names)
-picked = ui.chart(
-    figures.stance_heatmap(stance), "stance", on_select="rerun", selection_mode="points"
-)
+stance = matrices.stance_matrix(positions, ctx.shown)
+if stance.empty:
+    ui.empty_state("positions")
+    picked_stance = None
+else:
+    picked_stance = ui.chart(
+        figures.clickable_cells(figures.stance_heatmap(stance)),
+        "stance",
+        on_select="rerun",
+        selection_mode="points",
+    )
 
 st.subheader("Positions and outcomes side by side")
-table = matrices.side_by_side(positions, outcomes, ctx.names)
-table = table.assign(
-    US_sources=matrices.source_links(table["US_source_ids"], ctx.dataset.sources),
-    RU_sources=matrices.source_links(table["RU_source_ids"], ctx.dataset.sources),
-    outcome_sources=matrices.source_links(table["source_ids"], ctx.dataset.sources),
+table = matrices.side_by_side(positions, outcomes, ctx.shown)
+sources = ctx.dataset.sources
+source_columns = {
+    "US_source_ids": "US sources",
+    "RU_source_ids": "Russia sources",
+    "other_source_ids": "Congress sources",
+    "source_ids": "Outcome sources",
+}
+shown = ctx.readable(
+    table[["area", "period", "US_position", "RU_position", "other_positions"]]
+    .assign(**{c: matrices.source_names(table[c], sources) for c in source_columns})
+    .assign(outcome=table["outcome"], status=table["status"], alignment=table["alignment"])
 )
-shown = table[
-    [
-        "area",
-        "period_name",
-        "US_position",
-        "RU_position",
-        "outcome",
-        "status",
-        "alignment",
-        "US_sources",
-        "RU_sources",
-        "outcome_sources",
-    ]
-]
-st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "area": "Area",
-        "period_name": "Period",
-        "US_position": st.column_config.TextColumn("United States", width="large"),
-        "RU_position": st.column_config.TextColumn("Russia", width="large"),
-        "outcome": st.column_config.TextColumn("What happened", width="large"),
-        "status": "Status",
-        "alignment": "Alignment",
-        "US_sources": "US sources",
-        "RU_sources": "Russia sources",
-        "outcome_sources": "Outcome sources",
-    },
-)
-ui.download_csv(shown, "side-by-side", filters, "dl_side")
+if shown.empty:
+    ui.empty_state("positions or outcomes")
+else:
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "area": "Area",
+            "period": "Period",
+            "US_position": st.column_config.TextColumn(SIDE_NAMES["US"], width="large"),
+            "RU_position": st.column_config.TextColumn(SIDE_NAMES["RU"], width="large"),
+            "other_positions": st.column_config.TextColumn(
+                "US Congress, where it acted apart", width="medium"
+            ),
+            "outcome": st.column_config.TextColumn("What happened", width="large"),
+            "status": "Status",
+            "alignment": "Alignment",
+            **source_columns,
+        },
+    )
+    ui.download_csv(shown, "side-by-side", filters, "dl_side")
+    with st.expander("Sources of these positions and outcomes, with links"):
+        ui.sources_table(
+            matrices.cited_sources([table[c] for c in source_columns], sources), "side_sources"
+        )
 
 st.subheader("Events per area and year")
-st.caption("Each cell: number of events, and their mean cooperation (+) / conflict (−) score.")
+st.caption(
+    "Each cell: number of events, and their mean cooperation (+) / conflict (−) score. "
+    "Click a cell to list its events below."
+)
 matrix = matrices.area_year_matrix(matrices.filter_cube(ctx.index, filters), ctx.names)
-ui.chart(figures.area_year_heatmap(matrix), "area_year")
+picked_year = None
+if matrix.empty:
+    ui.empty_state("events")
+else:
+    picked_year = ui.chart(
+        figures.clickable_cells(figures.area_year_heatmap(matrix)),
+        "area_year",
+        on_select="rerun",
+        selection_mode="points",
+    )
 
 st.subheader("First term against second term")
-changes = matrices.term_changes(positions, ctx.names)
-st.dataframe(
-    changes[
-        [
-            "area",
-            "side_name",
-            "stance_term1",
-            "stance_term2",
-            "change",
-            "position_term1",
-            "position_term2",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "area": "Area",
-        "side_name": "Side",
-        "stance_term1": st.column_config.NumberColumn("Stance, term 1", format="%+d"),
-        "stance_term2": st.column_config.NumberColumn("Stance, term 2", format="%+d"),
-        "change": st.column_config.NumberColumn("Change", format="%+d"),
-        "position_term1": st.column_config.TextColumn("Position, term 1", width="large"),
-        "position_term2": st.column_config.TextColumn("Position, term 2", width="large"),
-    },
-)
+changes = matrices.term_changes(positions, ctx.shown)
+if changes.empty:
+    ui.empty_state("positions")
+else:
+    st.dataframe(
+        changes[
+            [
+                "area",
+                "side_name",
+                "stance_term1",
+                "stance_term2",
+                "change_label",
+                "position_term1",
+                "position_term2",
+            ]
+        ].fillna({"position_term1": matrices.NO_VALUE, "position_term2": matrices.NO_VALUE}),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "area": "Area",
+            "side_name": "Side",
+            "stance_term1": st.column_config.NumberColumn("Stance, 1st term", format="%+d"),
+            "stance_term2": st.column_config.NumberColumn("Stance, 2nd term", format="%+d"),
+            "change_label": "Change",
+            "position_term1": st.column_config.TextColumn("Position, 1st term", width="large"),
+            "position_term2": st.column_config.TextColumn("Position, 2nd term", width="large"),
+        },
+    )
 
 st.subheader("The record behind an area")
-by_label = figures.labels_to_ids(ctx.names)
-clicked = next((by_label.get(str(p.get("y"))) for p in ui.selected_points(picked)), None)
+stance_click = ui.new_click(picked_stance, "stance")
+year_click = ui.new_click(picked_year, "area_year")
+clicked = year_click or stance_click
 area_id = ui.linked_choice(
-    "Area", list(ctx.names), "area", "compare_area", clicked, format_func=ctx.names.get
+    "Area",
+    list(ctx.shown),
+    "area",
+    "compare_area",
+    by_label.get(clicked[0]) if clicked else None,
+    format_func=ctx.names.get,
 )
+years = [str(y) for y in sorted(matrix.loc[matrix["area_id"] == area_id, "year"].unique())]
+chosen_year = ui.linked_choice(
+    "Year",
+    years,
+    "year",
+    "compare_year",
+    str(int(float(year_click[1]))) if year_click else None,
+    required=False,
+)
+year = int(chosen_year) if chosen_year else None
 for period in ("term1", "term2"):
     rows = table[(table["area_id"] == area_id) & (table["period"] == period)]
-    if rows.empty:
+    cell = positions[(positions["area_id"] == area_id) & (positions["period"] == period)]
+    if rows.empty and cell.empty:
         continue
-    row = rows.iloc[0]
     st.markdown(f"**{PERIOD_NAMES[period]}**")
-    left, middle, right = st.columns(3)
-    for column, side in ((left, "US"), (middle, "RU")):
+    columns = st.columns(3)
+    for column, side in zip(columns, ("US", "RU"), strict=False):
         with column.container(border=True):
             st.caption(SIDE_NAMES[side])
-            st.text(
-                row[f"{side}_position"]
-                if isinstance(row[f"{side}_position"], str)
-                else "No record."
+            said = cell[cell["side"] == side]
+            for row in said.itertuples(index=False):
+                st.caption(f"{ACTOR_NAMES[row.actor]}, stance {row.stance:+d}")
+                st.text(row.position)
+            if said.empty:
+                st.text("No stated position recorded.")
+    with columns[2].container(border=True):
+        outcome = rows.iloc[0] if not rows.empty else None
+        if outcome is None or not isinstance(outcome["outcome"], str):
+            st.caption("What happened")
+            st.text("No outcome recorded.")
+        else:
+            st.caption(
+                f"What happened — status: {outcome['status']}, alignment: {outcome['alignment']}"
             )
-    with right.container(border=True):
-        st.caption(f"What happened — status: {row['status']}, alignment: {row['alignment']}")
-        st.text(row["outcome"] if isinstance(row["outcome"], str) else "No record.")
+            st.text(outcome["outcome"])
+mask = matrices.event_mask(ctx.index, filters, area=area_id, year=year)
 events = ui.events_table(
-    ctx.index,
-    matrices.event_mask(ctx.index, filters, area=area_id),
-    "in this area",
-    "compare_events",
+    ctx, mask, f"in this area in {year}" if year else "in this area", "compare_events"
 )
 cited = matrices.cited_sources(
-    [
-        table.loc[table["area_id"] == area_id, c]
-        for c in ("US_source_ids", "RU_source_ids", "source_ids")
-    ]
-    + [events["source_ids"]],
-    ctx.dataset.sources,
+    [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]],
+    sources,
 )
 st.caption("Sources behind this area")
 ui.sources_table(cited, key="compare_sources")

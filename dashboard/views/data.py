@@ -15,14 +15,17 @@ tables = matrices.filtered_small_tables(ctx.dataset, ctx.index, ctx.filters, mas
 counts = {"events": int(mask.sum()), **{name: len(frame) for name, frame in tables.items()}}
 
 st.title("Data")
+ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))
 st.caption(
-    "Each table under the filters in the sidebar. The CSV holds exactly the filtered rows "
-    "(UTF-8, opens in Excel and LibreOffice; cells that could run as formulas are defused)."
+    "Each table under the filters in the sidebar; sources are those the filtered rows cite. "
+    "The screen shows names for ids; the CSV holds exactly the filtered rows with the dataset's "
+    "own ids (UTF-8, opens in Excel and LibreOffice; cells that could run as formulas are "
+    "defused)."
 )
 table_name = ui.page_choice("Table", {t: t.capitalize() for t in counts}, "table", key="data_table")
 
 rows = counts[table_name]
-st.caption(TABLES[table_name].description + f" {rows:,} rows match.")
+st.caption(f"{TABLES[table_name].description} {ui.plural(rows, 'row')} match.")
 pages = max(1, math.ceil(rows / PAGE_SIZE))
 page = 1
 if pages > 1:
@@ -34,8 +37,10 @@ if table_name == "events":
     )
 else:
     shown = tables[table_name].iloc[start : start + PAGE_SIZE]
+if not rows:
+    ui.empty_state(table_name)
 st.dataframe(
-    shown,
+    ctx.readable(shown),
     hide_index=True,
     width="stretch",
     column_config=ui.column_config(table_name),

@@ -7,15 +7,18 @@ from dashboard import figures, matrices, ui
 REGIONS = {"world": "World", "europe": "Europe", "middle_east": "Middle East", "asia": "Asia"}
 
 ctx = ui.context()
-impacts = matrices.filter_table(ctx.dataset.impacts, ctx.filters, ("effect",))
+impacts = matrices.filtered(ctx.dataset, "impacts", ctx.filters)
 by_country = matrices.impact_by_country(impacts, ctx.names)
 
 st.title("Impact map")
+ui.filter_caption(ctx, ("impacts", "events"))
 st.caption(
     "Highest impact intensity per country under the current filters (1 limited, 2 significant, "
     "3 central). Hover a country for its effects; click it, or pick it below, for its record."
 )
 chosen_region = ui.page_choice("Region", REGIONS, "region", key="map_region")
+if by_country.empty:
+    ui.empty_state("impacts")
 
 picked = ui.chart(
     figures.impact_map(by_country, chosen_region, matrices.all_countries()),
@@ -23,31 +26,38 @@ picked = ui.chart(
     on_select="rerun",
     selection_mode="points",
 )
-st.caption(f"{len(by_country)} countries shown.")
+st.caption(f"{ui.plural(len(by_country), 'country')} with a recorded impact shown.")
 
-clicked = next((p.get("location") for p in ui.selected_points(picked) if p.get("location")), None)
+clicked = ui.new_click(picked, "impact_map", ("location",))
 country = ui.linked_choice(
     "Country",
     list(by_country["country"]),
     "country",
     "map_country",
-    clicked,
+    clicked[0] if clicked else None,
     format_func=lambda c: f"{matrices.country_name(c)} ({c})",
     required=False,
 )
 
 if country:
-    rows = impacts[impacts["country"] == country].assign(area=lambda f: f["area_id"].map(ctx.names))
+    rows = impacts[impacts["country"] == country]
     st.subheader("Impact record")
     st.text(matrices.country_name(country))
     st.dataframe(
-        rows[["area", "period", "intensity", "direction", "effect", "source_ids"]],
+        ctx.readable(rows[["area_id", "period", "intensity", "direction", "effect", "source_ids"]]),
         hide_index=True,
         width="stretch",
-        column_config={"effect": st.column_config.TextColumn("Effect", width="large")},
+        column_config={
+            "area_id": "Area",
+            "period": "Period",
+            "intensity": st.column_config.NumberColumn("Intensity", format="%d"),
+            "direction": "Direction",
+            "effect": st.column_config.TextColumn("Effect", width="large"),
+            "source_ids": "Sources (links below)",
+        },
     )
     events = ui.events_table(
-        ctx.index,
+        ctx,
         matrices.event_mask(ctx.index, ctx.filters, country=country),
         "involving this country",
         "map_events",
@@ -58,17 +68,19 @@ if country:
         key="map_sources",
     )
 
-st.subheader("All countries shown")
-st.dataframe(
-    by_country[["country_name", "country", "intensity", "rows", "directions", "effects"]],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "country_name": "Country",
-        "country": "ISO-3",
-        "intensity": st.column_config.NumberColumn("Highest intensity", format="%d"),
-        "rows": "Impact rows",
-        "effects": st.column_config.TextColumn("Effects", width="large"),
-    },
-)
-ui.download_csv(by_country, "impacts-by-country", ctx.filters, "dl_map")
+if not by_country.empty:
+    st.subheader("All countries shown")
+    st.dataframe(
+        by_country[["country_name", "country", "intensity", "rows", "directions", "effects"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "country_name": "Country",
+            "country": "ISO-3",
+            "intensity": st.column_config.NumberColumn("Highest intensity", format="%d"),
+            "rows": "Impact rows",
+            "directions": "Directions",
+            "effects": st.column_config.TextColumn("Effects", width="large"),
+        },
+    )
+    ui.download_csv(by_country, "impacts-by-country", ctx.filters, "dl_map")

@@ -3,16 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, ui
+from dashboard import about, matrices, ui
 from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 
 ctx = ui.context()
-sources = ctx.dataset.sources
+mask = matrices.event_mask(ctx.index, ctx.filters)
+sources = matrices.filtered_small_tables(ctx.dataset, ctx.index, ctx.filters, mask)["sources"]
 
 st.title("Sources & methodology")
+ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))
 primary = int((sources["kind"] == "primary").sum())
+everything = len(ctx.dataset.sources)
 st.caption(
-    f"{len(sources):,} sources, {primary:,} of them primary. "
+    f"{ui.plural(len(sources), 'source')} cited by the rows under the filters "
+    f"({primary:,} of them primary), of {everything:,} in the dataset. "
     "Every row of the data cites one or more."
 )
 ui.sources_table(sources.sort_values(["publisher", "title"]), key="all_sources")

@@ -14,63 +14,74 @@ total = int(mask.sum())
 events = matrices.select_events(ctx.index, mask, stop=MAX_POINTS + 1)  # more means: aggregate
 
 st.title("Timeline")
+ui.filter_caption(ctx, ("events",))
 st.caption(
     "Each mark is an event: up is cooperation, down is conflict (Goldstein scale, −10 to +10). "
-    "Colour and shape give the policy area; key moments are labelled. Click a mark for its "
+    "Colour and shape give the policy area; key moments are numbered. Click a mark for its "
     "description and sources."
 )
+if total == 0:
+    ui.empty_state("events")
+    st.stop()
 points = matrices.timeline_points(
-    events, matrices.filter_cube(ctx.index, ctx.filters), ctx.names, MAX_POINTS
+    events, matrices.filter_cube(ctx.index, ctx.filters), ctx.shown, MAX_POINTS
 )
 if total > MAX_POINTS:
     st.info(f"{total:,} events: shown as one mark per area and month, sized by count.")
 moments = matrices.key_moments(ctx.index, mask, MAX_LABELS)
 picked = ui.chart(
-    figures.timeline(points, moments, list(ctx.names.values())),
+    figures.timeline(points, moments, list(ctx.shown.values())),
     "timeline",
     on_select="rerun",
     selection_mode="points",
 )
-st.caption("Numbered key moments")
-st.dataframe(
-    moments.assign(number=range(1, len(moments) + 1))[["number", "date", "title", "goldstein"]],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "number": st.column_config.NumberColumn("#", width="small"),
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn("Key moment", width="large"),
-        "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
-    },
-)
-
-clicked_ids = {
-    str(point["customdata"][2])
-    for point in ui.selected_points(picked)
-    if len(point.get("customdata") or []) > 2 and point["customdata"][2]
-}
+if not moments.empty:
+    st.caption("Numbered key moments")
+    st.dataframe(
+        moments.assign(number=range(1, len(moments) + 1))[["number", "date", "title", "goldstein"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "number": st.column_config.NumberColumn("#", width="small"),
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn("Key moment", width="large"),
+            "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
+        },
+    )
 
 st.subheader("Selected events")
+clicked = ui.clicked_events(picked, "timeline")
 listed = events.head(MAX_LISTED)
-options = list(listed["event_id"])
+listed = listed.combine_first(events[events["event_id"].isin(clicked)]) if clicked else listed
+options = list(listed.sort_values("date", ascending=False)["event_id"])
 labels = dict(
-    zip(options, listed["date"].dt.strftime("%Y-%m-%d") + " — " + listed["title"], strict=True)
+    zip(
+        listed["event_id"],
+        listed["date"].dt.strftime("%Y-%m-%d") + " — " + listed["title"],
+        strict=True,
+    )
 )
+if clicked:
+    st.session_state.timeline_events = [e for e in options if e in clicked]
 chosen = st.multiselect(
     "Events",
     options,
-    default=[e for e in options if e in clicked_ids],
     format_func=lambda e: labels.get(e, e),
     placeholder="Click marks above or choose events",
     key="timeline_events",
 )
-detail = matrices.public_events(events[events["event_id"].isin(chosen)])
+detail = ctx.readable(matrices.public_events(events[events["event_id"].isin(chosen)]))
 for row in detail.itertuples(index=False):
     with st.container(border=True):
-        st.caption(f"{row.date:%Y-%m-%d} · score {row.goldstein:+.1f} · {row.quad_class}")
+        st.caption(
+            f"{row.date:%Y-%m-%d} · score {row.goldstein:+.1f} · {row.quad_class} · {row.area_ids}"
+        )
         st.text(row.title)
         st.text(row.description)
-if not detail.empty:
+if chosen:
     ui.sources_table(
-        matrices.cited_sources([detail["source_ids"]], ctx.dataset.sources), key="timeline_sources"
+        matrices.cited_sources(
+            [events.loc[events["event_id"].isin(chosen), "source_ids"]], ctx.dataset.sources
+        ),
+        key="timeline_sources",
     )

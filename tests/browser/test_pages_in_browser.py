@@ -100,7 +100,7 @@ def test_copied_url_restores_the_filters(page, browser, server, outside):
 
 def _expected_events(query: Filters):
     dataset = load_dataset(DATA)
-    index = matrices.index_events(dataset.events, list(dataset.areas["area_id"]))
+    index = matrices.index_dataset(dataset)
     return dataset, matrices.filtered_tables(dataset, index, query)
 
 
