@@ -12,11 +12,23 @@ DATA_LICENCE = (
 CODE_LICENCE = "The code is licensed under the MIT licence (see LICENSE)."
 
 
-def citation(today: dt.date | None = None) -> str:
+AUTHOR = "US–Russia dashboard project contributors"
+
+
+def citation(meta: dict, url: str = "", today: dt.date | None = None) -> str:
+    """How to cite the dataset: author, title, version and its date, where, when accessed.
+
+    ``meta`` is the dataset's datapackage; ``url`` the address the reader saw it at.
+    """
     today = today or dt.date.today()
+    authors = ", ".join(c.get("title", "") for c in meta.get("contributors", [])) or AUTHOR
+    updated = meta.get("updated") or "undated"
+    version = meta.get("version") or "unversioned"
+    where = f" {url}." if url else ""
     return (
-        f"{PROJECT}. Dataset and dashboard, version 0.1. Accessed {today.isoformat()}. "
-        "Licensed CC BY 4.0.\n"
+        f"{authors} ({updated[:4]}). {meta.get('title') or PROJECT} "
+        f"[dataset and dashboard], version {version} of {updated}.{where} "
+        f"Accessed {today.isoformat()}. Licensed CC BY 4.0.\n"
     )
 
 

@@ -4,19 +4,25 @@ import streamlit as st
 
 from dashboard import ui
 
-st.set_page_config(page_title="US–Russia: two governments compared", page_icon="⚖️", layout="wide")
-
-PAGES = [
-    st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
-    st.Page("views/compare.py", title="Compare", url_path="compare"),
-    st.Page("views/impact_map.py", title="Impact map", url_path="map"),
-    st.Page("views/timeline.py", title="Timeline", url_path="timeline"),
-    st.Page("views/data.py", title="Data", url_path="data"),
-    st.Page("views/sources.py", title="Sources & methodology", url_path="sources"),
-]
+# No page_title here: it would give every page the same browser-tab title.
+st.set_page_config(page_icon="⚖️", layout="wide")
+SITE = "US–Russia dashboard"
+PAGES = {  # page -> the label of its sidebar link; the tab title also names the site
+    st.Page(f"views/{file}.py", title=f"{label} · {SITE}", url_path=path, default=not i): label
+    for i, (file, path, label) in enumerate(
+        [
+            ("overview", "overview", "Overview"),
+            ("compare", "compare", "Compare"),
+            ("impact_map", "map", "Impact map"),
+            ("timeline", "timeline", "Timeline"),
+            ("data", "data", "Data"),
+            ("sources", "sources", "Sources & methodology"),
+        ]
+    )
+}
 
 # Our own page links (ui.sidebar) carry the filters in their URLs; Streamlit's would drop them.
-navigation = st.navigation(PAGES, position="hidden")
+navigation = st.navigation(list(PAGES), position="hidden")
 dataset, _, errors, directory = ui.load()
 if dataset is None:
     ui.error_page(errors, directory)

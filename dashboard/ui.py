@@ -135,7 +135,7 @@ def _filters_from_widgets(today: dt.date) -> Filters:
     )
 
 
-def sidebar(dataset: Dataset, pages: list) -> Filters:
+def sidebar(dataset: Dataset, pages: dict) -> Filters:
     """Page links and the shared filters; on a session's first run the filters come from the URL.
 
     The page links are drawn after the filters are known (in a container above them), so each
@@ -202,8 +202,8 @@ def sidebar(dataset: Dataset, pages: list) -> Filters:
     filters = _filters_from_widgets(today)
     sync_url(filters)
     with links:
-        for page in pages:
-            st.page_link(page, query_params=filters.to_query())
+        for page, label in pages.items():
+            st.page_link(page, label=label, query_params=filters.to_query())
         st.divider()
     return filters
 
@@ -325,9 +325,14 @@ def sources_table(sources: pd.DataFrame, key: str) -> None:
     )
 
 
-def documents() -> dict[str, str]:
+def citation(dataset: Dataset) -> str:
+    """The citation, with the address this reader is looking at."""
+    return about.citation(dataset.meta, url=st.context.url or "")
+
+
+def documents(dataset: Dataset) -> dict[str, str]:
     """The texts that travel with every zip export."""
-    return {"LICENCE-data.txt": about.DATA_LICENCE, "CITATION.txt": about.citation()}
+    return {"LICENCE-data.txt": about.DATA_LICENCE, "CITATION.txt": citation(dataset)}
 
 
 COLUMN_LABELS = {
@@ -446,7 +451,11 @@ def linked_choice(
         linked = state.filters.page.get(param)
         state[key] = linked if linked in options else default
     chosen = st.selectbox(
-        label, options, format_func=format_func, key=key, placeholder=f"Choose a {label.lower()}"
+        label,
+        options,
+        format_func=format_func,
+        key=key,
+        placeholder=f"Choose {'an' if label[0] in 'AEIOU' else 'a'} {label.lower()}",
     )
     if chosen != state.filters.page.get(param, default):
         set_page_param(param, None if chosen == default else chosen)

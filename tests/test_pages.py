@@ -162,3 +162,96 @@ def test_app_on_a_broken_dataset_lists_its_errors(case, monkeypatch):
             line
         )
     assert {p.name: p.read_bytes() for p in case.iterdir()} == before
+
+
+def all_text(app: AppTest) -> str:
+    parts = [e.value for kind in ("text", "caption", "markdown", "info") for e in app.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_compare_follows_the_area_filter():
+    app = open_app("compare", {"areas": "ukraine,arms_control"})
+    assert_clean(app)
+    stance = app.get("plotly_chart")[0].proto.spec
+    assert '"Counter-terrorism"' not in stance and '"Ukraine"' in stance
+    assert app.selectbox(key="compare_area").options == ["Ukraine", "Arms control"]
+    assert "Counter-terrorism" not in {str(v) for v in app.dataframe[0].value["area"]}
+
+
+@pytest.mark.parametrize("status", ["stalled", "ongoing", "implemented"])
+def test_status_filter_shows_no_raw_missing_values(status):
+    app = open_app("compare", {"status": status})
+    assert_clean(app)
+    shown = all_text(app)
+    assert "nan" not in shown.split() and "None" not in shown
+    for frame in (d.value for d in app.dataframe):
+        assert not frame.astype(str).isin(["nan", "None", "<NA>", "term1", "term2"]).any().any()
+
+
+def test_every_period_of_the_data_is_offered():
+    app = open_app("overview")
+    options = app.selectbox(key="f_period").options
+    assert options == [
+        "All periods",
+        "Before Trump (2014–2017)",
+        "First Trump term (2017–2021)",
+        "Between terms (2021–2025)",
+        "Second Trump term (2025–)",
+    ]
+    app.selectbox(key="f_period").set_value("between").run()
+    assert app.query_params["period"] == "between"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_says_which_filters_are_in_force(page):
+    app = open_app(page, {"side": "RU", "status": "stalled"})
+    assert_clean(app)
+    captions = [c.value for c in app.caption]
+    line = next(c for c in captions if c.startswith(("Filters in force", "No filter applies")))
+    assert "Side: Russia" in line or "Not applied on this page: Side" in line
+
+
+def test_map_says_the_side_filter_does_not_reach_impacts():
+    app = open_app("map", {"side": "US"})
+    line = next(c.value for c in app.caption if c.value.startswith("Filters in force"))
+    assert "Side: United States (not applied to impacts)" in line
+
+
+def test_overview_metrics_follow_the_filters():
+    everything = open_app("overview")
+    narrowed = open_app("overview", {"areas": "human_rights", "period": "term2"})
+    first = {m.label: m.value for m in everything.metric}
+    second = {m.label: m.value for m in narrowed.metric}
+    assert int(second["Events"].replace(",", "")) < int(first["Events"].replace(",", ""))
+    assert second["Policy areas"] == "1"
+    assert int(second["Sources cited"]) < int(first["Sources cited"].replace(",", ""))
+
+
+def test_sources_page_lists_only_sources_the_filtered_rows_cite():
+    app = open_app("sources", {"areas": "arms_control"})
+    shown = set(app.dataframe[0].value["title"])
+    everything = set(open_app("sources").dataframe[0].value["title"])
+    assert shown and shown < everything
+
+
+def test_congress_positions_appear_on_compare():
+    app = open_app("compare", {"area": "trade_sanctions"})
+    assert "US Congress" in " ".join(c.value for c in app.caption)
+    assert any("CAATSA" in t.value for t in app.text)
+    side = app.dataframe[0].value
+    assert side["other_positions"].str.contains("US Congress: Congress passed CAATSA").any()
+
+
+def test_quoted_search_finds_the_phrase():
+    quoted = open_app("data", {"q": '"New START"', "table": "events"})
+    plain = open_app("data", {"q": "New START", "table": "events"})
+    assert len(quoted.dataframe[0].value) > 0
+    assert len(quoted.dataframe[0].value) <= len(plain.dataframe[0].value)
+
+
+def test_nothing_matches_says_so_and_offers_reset():
+    app = open_app("timeline", {"q": "zzzz-no-such-word"})
+    assert_clean(app)
+    assert "No events match the current filters." in [i.value for i in app.info]
+    app.button(key="reset_events").click().run()
+    assert "q" not in app.query_params

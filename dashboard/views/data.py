@@ -55,7 +55,7 @@ ui.download_csv(full_table, table_name, ctx.filters, "dl_table", rows=rows)
 st.download_button(
     "Download all filtered tables, licence and citation (zip)",
     data=lambda: export.zip_bytes(
-        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters), ui.documents()
+        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters), ui.documents(ctx.dataset)
     ),
     file_name=export.file_name("all-tables", ctx.filters.describe(), "zip"),
     mime="application/zip",
