@@ -259,6 +259,11 @@ def chart(figure, key: str, **kwargs):
     return st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, **kwargs)
 
 
+def clickable_chart(figure, key: str):
+    """A chart whose clicked point reruns the page and comes back as its selection."""
+    return chart(figure, key, on_select="rerun", selection_mode="points")
+
+
 def filter_caption(ctx: Context, tables: tuple[str, ...]) -> None:
     """Under a page title: which filters are in force for the tables the page shows."""
     st.caption(active_filters(ctx.filters, ctx.names, tables))

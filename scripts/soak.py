@@ -39,7 +39,7 @@ TITLES = {
 SESSION_TTL_S = 2  # server.disconnectedSessionTTL: forget closed sessions quickly
 TIMEOUT_MS = 120_000  # twenty sessions share two cores with the server
 STAGGER_S = 0.5
-ROWS_MATCH = re.compile(r"([\d,]+) rows match")
+ROWS_MATCH = re.compile(r"Rows matching the filters: ([\d,]+)")
 
 
 @dataclass

@@ -24,11 +24,9 @@ if stance.empty:
     ui.empty_state("positions")
     picked_stance = None
 else:
-    picked_stance = ui.chart(
+    picked_stance = ui.clickable_chart(
         figures.clickable_cells(figures.stance_heatmap(stance)),
         "stance",
-        on_select="rerun",
-        selection_mode="points",
     )
 
 st.subheader("Positions and outcomes side by side")
@@ -82,11 +80,9 @@ picked_year = None
 if matrix.empty:
     ui.empty_state("events")
 else:
-    picked_year = ui.chart(
+    picked_year = ui.clickable_chart(
         figures.clickable_cells(figures.area_year_heatmap(matrix)),
         "area_year",
-        on_select="rerun",
-        selection_mode="points",
     )
 
 st.subheader("First term against second term")

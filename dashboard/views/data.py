@@ -25,7 +25,7 @@ st.caption(
 table_name = ui.page_choice("Table", {t: t.capitalize() for t in counts}, "table", key="data_table")
 
 rows = counts[table_name]
-st.caption(f"{TABLES[table_name].description} {ui.plural(rows, 'row')} match.")
+st.caption(f"{TABLES[table_name].description} Rows matching the filters: {rows:,}.")
 pages = max(1, math.ceil(rows / PAGE_SIZE))
 page = 1
 if pages > 1:

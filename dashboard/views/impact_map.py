@@ -20,11 +20,9 @@ chosen_region = ui.page_choice("Region", REGIONS, "region", key="map_region")
 if by_country.empty:
     ui.empty_state("impacts")
 
-picked = ui.chart(
+picked = ui.clickable_chart(
     figures.impact_map(by_country, chosen_region, matrices.all_countries()),
     "impact_map",
-    on_select="rerun",
-    selection_mode="points",
 )
 st.caption(f"{ui.plural(len(by_country), 'country')} with a recorded impact shown.")
 

@@ -29,11 +29,9 @@ points = matrices.timeline_points(
 if total > MAX_POINTS:
     st.info(f"{total:,} events: shown as one mark per area and month, sized by count.")
 moments = matrices.key_moments(ctx.index, mask, MAX_LABELS)
-picked = ui.chart(
+picked = ui.clickable_chart(
     figures.timeline(points, moments, list(ctx.shown.values())),
     "timeline",
-    on_select="rerun",
-    selection_mode="points",
 )
 if not moments.empty:
     st.caption("Numbered key moments")
