@@ -53,9 +53,12 @@ coding of the event type, not a measurement.
 **Impacts.** Countries other than the two sides affected in an area and term, with an intensity
 and a direction (*harmed*, *benefited*, *mixed*) and a one-sentence effect.
 
-**Sources.** Every row cites at least one source that we read; *primary* sources are issued by a
-government, parliament, court or the UN, *secondary* ones are press, encyclopaedias or research.
-Where sources disagreed on a date, the primary one was used.
+**Sources.** Every row cites at least one source that we read. Each source has a kind: *primary*
+(issued by a government, parliament, court, the UN or another intergovernmental body, or a treaty
+text), *wire* (a news agency such as Reuters, AP, AFP, TASS or Interfax; Russian state agencies are
+cited only as the record of what the Russian government said) or *press* (newspapers,
+broadcasters, magazines, research). No encyclopaedia is cited. An aggregator is kept only where it
+is the sole record of a fact. Where sources disagreed on a date, the primary one was used.
 """
 
 LIMITS = """

@@ -110,7 +110,7 @@ def _sources(count: int) -> pd.DataFrame:
             "publisher": "Synthetic publisher",
             "url": [f"https://example.org/synthetic/{i}" for i in range(count)],
             "published": "2020-01-01",
-            "kind": np.where(np.arange(count) % 2 == 0, "primary", "secondary"),
+            "kind": np.array(["primary", "wire", "press"])[np.arange(count) % 3],
         }
     )
 

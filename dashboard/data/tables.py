@@ -68,7 +68,7 @@ QUAD_CLASSES = (
 STATUSES = ("implemented", "partial", "stalled", "reversed", "ongoing")
 ALIGNMENTS = ("agree", "partly", "disagree")
 DIRECTIONS = ("harmed", "benefited", "mixed")
-SOURCE_KINDS = ("primary", "secondary")
+SOURCE_KINDS = ("primary", "wire", "press")
 EARLIEST_DATE = dt.date(2014, 1, 1)
 
 STANCE_SCALE = {
@@ -183,8 +183,11 @@ TABLES: dict[str, Table] = {
                 Column(
                     "kind",
                     "id",
-                    "primary = issued by a government, parliament, court or the UN; "
-                    "secondary = press, encyclopaedia or research.",
+                    "primary = issued by a government, parliament, court, the UN or another "
+                    "intergovernmental body, or a treaty text (also where reprinted: the publisher "
+                    "names the reprint); wire = a news agency (Reuters, AP, AFP, TASS, Interfax…), "
+                    "also agency copy carried by another site; press = newspapers, broadcasters, "
+                    "magazines, research and analysis.",
                     allowed=SOURCE_KINDS,
                 ),
             ),
