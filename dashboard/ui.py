@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, export, matrices
+from dashboard import about, export, figures, matrices
 from dashboard.data import (
     DataError,
     Dataset,
@@ -27,7 +27,14 @@ from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, PERIODS, SIDE_NAM
 from dashboard.filters import Filters, parse_query, with_page
 
 STATIC_URL = "app/static/"
-PLOTLY_CONFIG = {"topojsonURL": STATIC_URL, "displaylogo": False, "responsive": True}
+PLOTLY_CONFIG = {
+    "topojsonURL": STATIC_URL,
+    "displaylogo": False,
+    "responsive": True,
+    # Fewer buttons: the toolbar then covers less of a phone-wide chart.
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+}
+DATA_TITLE = "the dashboard's dataset"  # when the data package names no title
 FILTER_KEYS = ("f_areas", "f_side", "f_period", "f_dates", "f_status", "f_search")
 ALL = "all"
 # A page switch drops widget values the browser did not report in its rerun request (it can
@@ -239,8 +246,17 @@ def download_csv(
     )
 
 
-def chart(figure, key: str, **kwargs):
-    return st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, **kwargs)
+def chart(figure, key: str, title: str | None = None, **kwargs):
+    """A plotly chart; with ``title``, a credit line in it and its PNG named after it."""
+    config = PLOTLY_CONFIG
+    if title:
+        dataset, *_ = load()
+        data_title = (dataset.meta.get("title") if dataset else None) or DATA_TITLE
+        figure = figures.with_credit(figure, title, str(data_title))
+        filters = st.session_state.get("filters") or Filters()
+        name = export.file_name(title.lower(), filters.describe(), "png").removesuffix(".png")
+        config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": name, "scale": 2}}
+    return st.plotly_chart(figure, config=config, key=key, **kwargs)
 
 
 def filter_caption(filters: Filters) -> None:

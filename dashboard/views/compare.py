@@ -19,7 +19,11 @@ st.caption(
 )
 stance = matrices.stance_matrix(positions, ctx.names)
 picked = ui.chart(
-    figures.stance_heatmap(stance), "stance", on_select="rerun", selection_mode="points"
+    figures.stance_heatmap(stance),
+    "stance",
+    title="Stated stance per area",
+    on_select="rerun",
+    selection_mode="points",
 )
 
 st.subheader("Positions and outcomes side by side")
@@ -65,7 +69,11 @@ ui.download_csv(shown, "side-by-side", filters, "dl_side")
 st.subheader("Events per area and year")
 st.caption("Each cell: number of events, and their mean cooperation (+) / conflict (−) score.")
 matrix = matrices.area_year_matrix(matrices.filter_cube(ctx.index, filters), ctx.names)
-ui.chart(figures.area_year_heatmap(matrix), "area_year")
+ui.chart(
+    figures.area_year_heatmap(matrix, list(ctx.names.values())),
+    "area_year",
+    title="Events per area and year",
+)
 
 st.subheader("First term against second term")
 changes = matrices.term_changes(positions, ctx.names)

@@ -20,6 +20,7 @@ chosen_region = ui.page_choice("Region", REGIONS, "region", key="map_region")
 picked = ui.chart(
     figures.impact_map(by_country, chosen_region, matrices.all_countries()),
     "impact_map",
+    title="Impact intensity per country",
     on_select="rerun",
     selection_mode="points",
 )

@@ -33,7 +33,11 @@ st.caption(
 st.subheader("Alignment per area at a glance")
 st.caption("Did the two sides' actions line up? Word in each cell: alignment (status of outcome).")
 outcomes = matrices.filter_table(ctx.dataset.outcomes, ctx.filters, ("outcome",))
-ui.chart(figures.alignment_heatmap(matrices.alignment_overview(outcomes, ctx.names)), "alignment")
+ui.chart(
+    figures.alignment_heatmap(matrices.alignment_overview(outcomes, ctx.names)),
+    "alignment",
+    title="Alignment per area",
+)
 
 st.subheader("Policy areas")
 areas = ctx.dataset.areas
