@@ -40,14 +40,16 @@ LEGEND_BELOW = {
     "xanchor": "left",
     "title": {"side": "top"},
 }
-COLORBAR_BELOW = {
+COLORBAR_BELOW = {  # its title on the right: plotly draws a "top" title over a container bar
     "orientation": "h",
     "yref": "container",
-    "y": 0,
+    "y": 0.005,
     "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
     "thickness": 12,
-    "len": 0.9,
-    "title": {"side": "top"},
+    "len": 0.62,
+    "title": {"side": "right"},
 }
 # Dark text on white in both themes: plotly's default (small, grey on the trace colour) is hard
 # to read on the dark theme.
@@ -126,7 +128,7 @@ def with_credit(figure: go.Figure, title: str, data_title: str) -> go.Figure:
         yref="paper",
         y=1,
         yanchor="bottom",
-        yshift=top - TOOLBAR_ROOM + 4,
+        yshift=top - TOOLBAR_ROOM + 8,
         align="left",
         font={"size": 10, "color": "#808080"},
     )
@@ -270,7 +272,7 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
     z = table.map(lambda v: score.get(str(v).split(" ")[0]) if isinstance(v, str) else None)
     return _heatmap(
         z,
-        table.fillna("no record").map(lambda v: plain(v, 12)).to_numpy(),
+        table.fillna("no record").map(lambda v: plain(v, 12, break_words=False)).to_numpy(),
         row_height=52,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         textfont={"size": 13},
@@ -322,18 +324,24 @@ def term_spans(
 
 
 def shade_terms(figure: go.Figure, low: pd.Timestamp, high: pd.Timestamp) -> None:
-    """Grey bands behind the marks for the Trump terms, each named at its foot."""
+    """Grey bands behind the marks for the Trump terms, each named just under the +10 line.
+
+    The names sit where scores are rare (above +7: treaties), clear of the badges above; a
+    term cut short by the axis end is named from its right edge, so the name stays inside.
+    """
     for name, start, end in term_spans(low, high):
+        figure.add_vrect(x0=start, x1=end, fillcolor=TERM_SHADE, line_width=0, layer="below")
         narrow = (end - start) < (high - low) * 0.2 and end == high
-        figure.add_vrect(
-            x0=start,
-            x1=end,
-            fillcolor=TERM_SHADE,
-            line_width=0,
-            layer="below",
-            annotation_text=plain(name).replace(" term", "<br>term"),
-            annotation_position="bottom right" if narrow else "bottom left",
-            annotation_font={"size": 11},
+        figure.add_annotation(
+            x=end if narrow else start,
+            xanchor="right" if narrow else "left",
+            y=10.8,
+            yanchor="top",
+            text=plain(name),
+            showarrow=False,
+            xshift=-3 if narrow else 3,
+            font={"size": 11, "color": "#808080"},
+            name="term",
         )
 
 
@@ -421,10 +429,12 @@ def timeline(
     figure.update_layout(
         height=480 + 26 * band_rows,
         legend_title_text="Policy area",
-        margin={"l": 10, "r": 10, "t": TOOLBAR_ROOM, "b": 10},
+        margin={"l": 4, "r": 8, "t": TOOLBAR_ROOM, "b": 10},
     )
     figure.update_xaxes(range=[low, high], title_text=None, nticks=6)
-    figure.update_yaxes(range=[-11, top], tickvals=[-10, -5, 0, 5, 10], zeroline=False)
+    figure.update_yaxes(  # tick labels inside: the plot keeps 30 px more of a phone's width
+        range=[-11, top], tickvals=[-10, -5, 0, 5, 10], ticklabelposition="inside", zeroline=False
+    )
     return figure
 
 
@@ -465,7 +475,7 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
                 colorscale=_discrete_scale(INTENSITY_COLOURS),
                 colorbar={
                     **COLORBAR_BELOW,
-                    "title": {"text": "impact intensity", "side": "top"},
+                    "title": {"text": "intensity", "side": "right"},
                     "tickvals": [1, 2, 3],
                     "ticktext": [INTENSITY_SCALE[i].split(":")[0] for i in (1, 2, 3)],
                 },
@@ -485,7 +495,7 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
         **REGION_VIEWS.get(region, {}),
     )
     readable(figure)
-    figure.update_layout(height=520, margin={"l": 0, "r": 0, "t": TOOLBAR_ROOM, "b": 80})
+    figure.update_layout(height=460, margin={"l": 0, "r": 0, "t": TOOLBAR_ROOM, "b": 70})
     return figure
 
 
