@@ -48,7 +48,7 @@ COLORBAR_BELOW = {  # its title on the right: plotly draws a "top" title over a 
     "x": 0,
     "xanchor": "left",
     "thickness": 12,
-    "len": 0.62,
+    "len": 0.8,
     "title": {"side": "right"},
 }
 # Dark text on white in both themes: plotly's default (small, grey on the trace colour) is hard
