@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
+from dashboard.data.tables import INTENSITY_SCALE, PERIOD_NAMES, PERIOD_STARTS, STANCE_SCALE
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -27,29 +27,109 @@ REGION_VIEWS = {  # longitude and latitude window of each region on the world ma
     "middle_east": {"lonaxis_range": [24, 64], "lataxis_range": [11, 43]},
     "asia": {"lonaxis_range": [25, 150], "lataxis_range": [-10, 62]},
 }
-EMPTY_MESSAGE = "Nothing matches the current filters."
+EMPTY_MESSAGE = "No rows match the current filters."
+DASHBOARD_NAME = "US–Russia: two governments compared"
+# Layouts that read at 390 px and at desktop width alike (plotly cannot know the viewport):
+# legends and colour bars lie horizontally under the plot, so the plot keeps the full width.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+    "title": {"side": "top"},
+}
+COLORBAR_BELOW = {  # its title on the right: plotly draws a "top" title over a container bar
+    "orientation": "h",
+    "yref": "container",
+    "y": 0.005,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+    "thickness": 12,
+    "len": 0.8,
+    "title": {"side": "right"},
+}
+# Dark text on white in both themes: plotly's default (small, grey on the trace colour) is hard
+# to read on the dark theme.
+HOVER_LABEL = {
+    "bgcolor": "#ffffff",
+    "bordercolor": "#555555",
+    "font": {"size": 14, "color": "#111111"},
+    "align": "left",
+}
+TRANSPARENT = "rgba(0,0,0,0)"
+TERM_SHADE = "rgba(128,128,128,0.14)"  # grey at low opacity reads on light and dark
+MOMENT_COLOUR = "#333333"
 
 
-def plain(text: object, width: int | None = None) -> str:
+def plain(text: object, width: int | None = None, break_words: bool = True) -> str:
     """Data text made inert for plotly: HTML escaped, optionally wrapped with <br>."""
     value = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
     if width:
-        lines = textwrap.wrap(value, width=width, break_long_words=True) or [""]
+        lines = textwrap.wrap(value, width=width, break_long_words=break_words) or [""]
         return "<br>".join(html.escape(line) for line in lines)
     return html.escape(value)
 
 
-def labels_to_ids(names: dict[str, str]) -> dict[str, str]:
-    """Map the escaped labels a figure shows back to ids, to read a clicked point."""
-    return {plain(name): key for key, name in names.items()}
-
-
 def empty_figure(message: str = EMPTY_MESSAGE) -> go.Figure:
+    """A compact figure that says plainly why it is blank."""
     figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.add_annotation(
+        text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16}
+    )
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
-    figure.update_layout(height=220)
+    figure.update_layout(height=120, margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    return figure
+
+
+def readable(figure: go.Figure) -> go.Figure:
+    """The layout every chart shares: legend below, legible hover, margins that fit labels."""
+    figure.update_layout(
+        legend=LEGEND_BELOW,
+        hoverlabel=HOVER_LABEL,
+        paper_bgcolor=TRANSPARENT,
+        plot_bgcolor=TRANSPARENT,
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def credit_line(title: str, data_title: str, width: int = 50) -> str:
+    """The chart's name, the dashboard's and the data's, escaped and wrapped."""
+    return plain(f"{title} · {DASHBOARD_NAME} · data: {data_title}", width=width)
+
+
+def with_credit(figure: go.Figure, title: str, data_title: str) -> go.Figure:
+    """A small grey credit above the plot (and its top labels), so a downloaded PNG says what
+    it shows and where the data comes from. The figure grows by the room the credit takes.
+
+    An annotation, not the title: plotly misplaces multi-line titles. It assumes the figure's top
+    margin is ``TOOLBAR_ROOM`` plus the room of any top labels, as every figure here sets it.
+    """
+    if not figure.data:  # the empty figure says why it is empty; a credit would be noise
+        return figure
+    top = figure.layout.margin.t if figure.layout.margin.t is not None else TOOLBAR_ROOM
+    figure.add_annotation(
+        text=credit_line(title, data_title),
+        name="credit",
+        showarrow=False,
+        xref="paper",
+        x=0,
+        xanchor="left",
+        yref="paper",
+        y=1,
+        yanchor="bottom",
+        yshift=top - TOOLBAR_ROOM + 8,
+        align="left",
+        font={"size": 10, "color": "#808080"},
+    )
+    figure.update_layout(
+        margin_t=top + CREDIT_ROOM, height=(figure.layout.height or 450) + CREDIT_ROOM
+    )
     return figure
 
 
@@ -59,27 +139,64 @@ def area_styles(area_names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     return colours, symbols
 
 
-def _heatmap(z: pd.DataFrame, text, row_height: int, top_axis: bool = True, **trace) -> go.Figure:
-    """A labelled heatmap: rows and columns escaped, the cell text written in every cell."""
+CREDIT_ROOM = 42  # px for three lines of 10 px credit
+TOOLBAR_ROOM = 30  # px kept free above a chart's top labels for the toolbar (modebar)
+LINE_HEIGHT = 15  # px per line of 12 px tick labels
+
+
+def _lines(labels: list[str]) -> int:
+    return max((label.count("<br>") + 1 for label in labels), default=1)
+
+
+def _heatmap(
+    z: pd.DataFrame,
+    text,
+    row_height: int,
+    top_axis: bool = True,
+    label_widths: tuple[int, int] = (16, 12),
+    column_text: list[str] | None = None,
+    **trace,
+) -> go.Figure:
+    """A labelled heatmap: rows and columns escaped and wrapped, the text written in every cell.
+
+    Labels are wrapped (``label_widths``: characters per line of row and column labels) rather
+    than rotated, so the cells keep most of a phone's width; the colour bar lies under the plot.
+    ``column_text``: escaped column labels to show instead of the wrapped column names.
+    """
+    rows = [plain(i, label_widths[0], break_words=False) for i in z.index]
+    columns = [plain(c, label_widths[1], break_words=False) for c in z.columns]
+    if "colorbar" in trace:
+        title = {**COLORBAR_BELOW["title"], **trace["colorbar"].pop("title", {})}
+        trace["colorbar"] = {**COLORBAR_BELOW, **trace["colorbar"], "title": title}
     figure = go.Figure(
         go.Heatmap(
             z=z.to_numpy(dtype="float64"),
-            x=[plain(c) for c in z.columns],
-            y=[plain(i) for i in z.index],
+            x=columns,
+            y=rows,
             text=text,
             texttemplate="%{text}",
             colorscale=DIVERGING,
             xgap=2,
             ygap=2,
+            meta={"rows": [str(i) for i in z.index], "columns": [str(c) for c in z.columns]},
             **trace,
         )
     )
+    label_room = LINE_HEIGHT * _lines(column_text or columns) + 8
+    scale_room = 0 if trace.get("showscale") is False else 70
+    top = TOOLBAR_ROOM + (label_room if top_axis else 0)
+    bottom = 10 + (0 if top_axis else label_room) + scale_room
+    readable(figure)
     figure.update_layout(
-        height=110 + row_height * len(z), margin={"l": 10, "r": 10, "t": 30, "b": 10}
+        height=top + bottom + row_height * len(z),
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
     )
-    figure.update_yaxes(autorange="reversed")
-    if top_axis:
-        figure.update_xaxes(side="top")
+    figure.update_xaxes(
+        type="category", tickangle=0, tickfont={"size": 11}, side="top" if top_axis else "bottom"
+    )
+    figure.update_yaxes(type="category", autorange="reversed")
+    if column_text:
+        figure.update_xaxes(tickvals=columns, ticktext=column_text)
     return figure
 
 
@@ -94,6 +211,10 @@ def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
         values,
         text.to_numpy(),
         row_height=48,
+        label_widths=(16, 40),
+        column_text=[
+            plain(c).replace(" · ", "<br>") for c in values.columns
+        ],  # United States<br>1st Trump term
         customdata=hover.to_numpy(),
         textfont={"size": 16},
         hovertemplate="%{y}<br>%{x}: %{text}<br>%{customdata}<extra></extra>",
@@ -103,13 +224,27 @@ def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
     )
 
 
-def area_year_heatmap(matrix: pd.DataFrame) -> go.Figure:
-    """Events per area and year, coloured by mean score, count and score written in cells."""
+def year_rows(matrix: pd.DataFrame, values: str, area_order: list[str]) -> pd.DataFrame:
+    """One row per year from the first to the last (gaps kept), one column per area."""
+    table = matrix.pivot(index="year", columns="area", values=values)
+    years = range(int(table.index.min()), int(table.index.max()) + 1)
+    table = table.reindex(years)
+    table.index = [str(y) for y in table.index]  # category labels: no "2,024.5" ticks
+    return table[[a for a in area_order if a in table.columns]]
+
+
+def area_year_heatmap(matrix: pd.DataFrame, area_order: list[str] | None = None) -> go.Figure:
+    """Events per year (rows) and area (columns), coloured by mean score, count and score written.
+
+    Years run down the page, areas across: the number of years grows with the data while the
+    areas stay six, so the cells keep a readable width on a phone (six columns of about 50 px at
+    390 px) and the chart simply gets taller.
+    """
     if matrix.empty:
         return empty_figure()
-    counts = matrix.pivot(index="area", columns="year", values="events")
-    means = matrix.pivot(index="area", columns="year", values="mean_goldstein")
-    means.columns = [str(y) for y in means.columns]
+    order = list(area_order or dict.fromkeys(matrix["area"]))
+    counts = year_rows(matrix, "events", order)
+    means = year_rows(matrix, "mean_goldstein", order)
     text = [
         ["" if pd.isna(n) else f"{int(n)}<br>{m:+.1f}" for n, m in zip(c_row, m_row, strict=True)]
         for c_row, m_row in zip(counts.to_numpy(), means.to_numpy(), strict=True)
@@ -117,9 +252,9 @@ def area_year_heatmap(matrix: pd.DataFrame) -> go.Figure:
     return _heatmap(
         means,
         text,
-        row_height=52,
-        top_axis=False,
-        hovertemplate="%{y}, %{x}<br>events and mean score: %{text}<extra></extra>",
+        row_height=40,
+        label_widths=(4, 9),
+        hovertemplate="%{x}, %{y}<br>events and mean score: %{text}<extra></extra>",
         zmin=-10,
         zmax=10,
         zmid=0,
@@ -135,20 +270,122 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
     z = table.map(lambda v: score.get(str(v).split(" ")[0]) if isinstance(v, str) else None)
     return _heatmap(
         z,
-        table.fillna("no record").map(plain).to_numpy(),
-        row_height=44,
+        table.fillna("no record").map(lambda v: plain(v, 12, break_words=False)).to_numpy(),
+        row_height=52,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        textfont={"size": 13},
         zmin=-1,
         zmax=1,
         showscale=False,
     )
 
 
-def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) -> go.Figure:
-    """Events over time by score, coloured and shaped by area.
+def key_moment_rows(dates: pd.Series, x_span: pd.Timedelta, gap: float = 0.07) -> list[int]:
+    """Row of each numbered badge in the band above the timeline, so no two overlap.
 
-    Key moments (``labels``) are numbered on the chart; the page lists the numbers with titles,
-    since two dozen overlapping titles cannot be read.
+    Badges go into the first row whose last badge is at least ``gap`` of the x span earlier
+    (about two badge widths on a 300 px wide plot).
+    """
+    last: list[pd.Timestamp] = []
+    rows = []
+    for date in dates:
+        row = next((i for i, d in enumerate(last) if date - d >= x_span * gap), len(last))
+        if row == len(last):
+            last.append(date)
+        last[row] = date
+        rows.append(row)
+    return rows
+
+
+def date_range(dates: pd.Series, x_range=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x axis span: the date filter where set, else the data, with a small margin."""
+    start, end = x_range or (None, None)
+    low = pd.Timestamp(start) if start else dates.min()
+    high = pd.Timestamp(end) if end else dates.max()
+    pad = max((high - low) * 0.02, pd.Timedelta(days=10))
+    return low - pad, high + pad
+
+
+def term_spans(
+    low: pd.Timestamp, high: pd.Timestamp
+) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """The Trump terms within [low, high], each as (short name, first day, last day)."""
+    order = list(PERIOD_STARTS)
+    spans = []
+    for period in ("term1", "term2"):
+        start = pd.Timestamp(PERIOD_STARTS[period])
+        later = order[order.index(period) + 1 :]
+        end = pd.Timestamp(PERIOD_STARTS[later[0]]) if later else high
+        if start < high and end > low:
+            spans.append((PERIOD_NAMES[period].split(" (")[0], max(start, low), min(end, high)))
+    return spans
+
+
+def shade_terms(figure: go.Figure, low: pd.Timestamp, high: pd.Timestamp) -> None:
+    """Grey bands behind the marks for the Trump terms, each named just under the +10 line.
+
+    The names sit where scores are rare (above +7: treaties), clear of the badges above; a
+    term cut short by the axis end is named from its right edge, so the name stays inside.
+    """
+    for name, start, end in term_spans(low, high):
+        figure.add_vrect(x0=start, x1=end, fillcolor=TERM_SHADE, line_width=0, layer="below")
+        narrow = (end - start) < (high - low) * 0.2 and end == high
+        figure.add_annotation(
+            x=end if narrow else start,
+            xanchor="right" if narrow else "left",
+            y=10.8,
+            yanchor="top",
+            text=plain(name),
+            showarrow=False,
+            xshift=-3 if narrow else 3,
+            font={"size": 11, "color": "#808080"},
+            name="term",
+        )
+
+
+BAND_BASE = 12.5  # y of the first row of key-moment badges, above the +10 end of the scale
+BAND_STEP = 1.7
+
+
+def key_moment_badges(labels: pd.DataFrame, low, high) -> go.Scatter:
+    """Numbered circles in a band above the plot, one per key moment, in rows that never overlap."""
+    rows = key_moment_rows(labels["date"], high - low)
+    return go.Scatter(
+        x=labels["date"],
+        y=[BAND_BASE + BAND_STEP * r for r in rows],
+        mode="markers+text",
+        text=[str(n) for n in range(1, len(labels) + 1)],
+        textposition="middle center",
+        textfont={"size": 11, "color": "#ffffff"},
+        marker={"size": 20, "color": MOMENT_COLOUR, "line": {"width": 1, "color": "#ffffff"}},
+        customdata=labels["title"].map(lambda t: plain(t, 50)),
+        hovertemplate="%{text}. %{x|%Y-%m-%d}<br>%{customdata}<extra>key moment</extra>",
+        showlegend=False,
+        name="key moments",
+    )
+
+
+def key_moment_rings(labels: pd.DataFrame) -> go.Scatter:
+    """An open ring around each key moment's own mark in the plot."""
+    return go.Scatter(
+        x=labels["date"],
+        y=labels["goldstein"],
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 20, "color": "#888888", "line": {"width": 2}},
+        hoverinfo="skip",
+        showlegend=False,
+        name="key moment rings",
+    )
+
+
+def timeline(
+    points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str], x_range=None
+) -> go.Figure:
+    """Events over time by score, coloured and shaped by area, the Trump terms shaded.
+
+    Key moments (``labels``) are numbered in a band above the plot and ringed at their event;
+    the page lists the numbers with titles. ``x_range`` is the date filter (start, end; either
+    may be None): the axis shows the chosen span, not only the span of the data.
     """
     if points.empty:
         return empty_figure()
@@ -176,24 +413,26 @@ def timeline(points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str]) 
     )
     if shown["count"].max() == 1:
         figure.update_traces(marker={"size": 11})
-    if not labels.empty:  # one text trace: far cheaper to draw than an annotation per label
-        figure.add_trace(
-            go.Scatter(
-                x=labels["date"],
-                y=labels["goldstein"],
-                mode="text",
-                text=[str(n) for n in range(1, len(labels) + 1)],
-                textposition=[
-                    "top center" if g >= 0 else "bottom center" for g in labels["goldstein"]
-                ],
-                textfont={"size": 12},
-                hoverinfo="skip",
-                showlegend=False,
-                name="key moments",
-            )
-        )
+    low, high = date_range(points["date"], x_range)
+    top, band_rows = 11, 0
+    if not labels.empty:  # two traces: far cheaper to draw than an annotation per label
+        badges = key_moment_badges(labels, low, high)
+        figure.add_trace(key_moment_rings(labels))
+        figure.add_trace(badges)
+        top = max(badges.y) + 1.2
+        band_rows = len(set(badges.y))
+    shade_terms(figure, low, high)
     figure.add_hline(y=0, line_width=1, line_color="#888888")
-    figure.update_layout(height=560, yaxis_range=[-11, 11], legend_title_text="Policy area")
+    readable(figure)
+    figure.update_layout(
+        height=480 + 26 * band_rows,
+        legend_title_text="Policy area",
+        margin={"l": 4, "r": 8, "t": TOOLBAR_ROOM, "b": 10},
+    )
+    figure.update_xaxes(range=[low, high], title_text=None, nticks=6)
+    figure.update_yaxes(  # tick labels inside: the plot keeps 30 px more of a phone's width
+        range=[-11, top], tickvals=[-10, -5, 0, 5, 10], ticklabelposition="inside", zeroline=False
+    )
     return figure
 
 
@@ -201,7 +440,8 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
     """Choropleth of impact intensity; hover gives country, intensity and the effects.
 
     Countries without a recorded impact are drawn in grey (``all_countries``: code -> name), so
-    the map reads "no record" rather than leaving holes.
+    the map reads "no record" rather than leaving holes. The colour bar lies under the map and
+    the geo background is transparent, so the map fills a phone's width in either theme.
     """
     figure = go.Figure()
     shown = set(by_country["country"])
@@ -220,7 +460,7 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
         )
     )
     if not by_country.empty:
-        hover = by_country["effects"].map(lambda t: plain(t, 70))
+        hover = by_country["effects"].map(lambda t: plain(t, 50))
         figure.add_trace(
             go.Choropleth(
                 locations=by_country["country"],
@@ -232,7 +472,8 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
                 customdata=hover,
                 colorscale=_discrete_scale(INTENSITY_COLOURS),
                 colorbar={
-                    "title": {"text": "intensity"},
+                    **COLORBAR_BELOW,
+                    "title": {"text": "intensity", "side": "right"},
                     "tickvals": [1, 2, 3],
                     "ticktext": [INTENSITY_SCALE[i].split(":")[0] for i in (1, 2, 3)],
                 },
@@ -246,10 +487,13 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
         countrycolor="#999999",
         showland=True,
         landcolor="#eeeeee",
+        showlakes=False,
         showframe=False,
+        bgcolor=TRANSPARENT,
         **REGION_VIEWS.get(region, {}),
     )
-    figure.update_layout(height=620, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    readable(figure)
+    figure.update_layout(height=460, margin={"l": 0, "r": 0, "t": TOOLBAR_ROOM, "b": 70})
     return figure
 
 
@@ -262,27 +506,32 @@ def _discrete_scale(colours: tuple[str, ...]) -> list[list]:
 
 
 def clickable_cells(figure: go.Figure) -> go.Figure:
-    """Let a click on a heatmap cell select it.
+    """Let a click on a heatmap cell select it, reporting the cell's row and column.
 
     Streamlit reports chart clicks as selections, and plotly heatmaps cannot be selected: the
     click arrived with an empty selection. An invisible marker at the centre of every cell
-    carries the cell's hover text instead, and the nearest one takes the click.
+    carries the cell's hover text instead, and the nearest one takes the click. Its customdata
+    ends with the cell's row and column names as the data has them (``cell_of`` reads them),
+    since the axis labels are escaped and wrapped.
     """
     heat = figure.data[0]
+    if not isinstance(heat, go.Heatmap):
+        return figure  # an empty figure: nothing to click
+    keys = heat.meta
     cells = [(row, col) for row in range(len(heat.y)) for col in range(len(heat.x))]
-
-    def flat(grid):
-        return None if grid is None else [grid[row][col] for row, col in cells]
-
+    hover = [heat.customdata[row][col] if heat.customdata is not None else "" for row, col in cells]
     figure.add_trace(
         go.Scatter(
             x=[heat.x[col] for _, col in cells],
             y=[heat.y[row] for row, _ in cells],
             mode="markers",
             marker={"size": 24, "opacity": 0},
-            text=flat(heat.text),
-            customdata=flat(heat.customdata),
-            hovertemplate=heat.hovertemplate,
+            text=[heat.text[row][col] for row, col in cells],
+            customdata=[
+                [text, keys["rows"][row], keys["columns"][col]]
+                for text, (row, col) in zip(hover, cells, strict=True)
+            ],
+            hovertemplate=(heat.hovertemplate or "").replace("%{customdata}", "%{customdata[0]}"),
             showlegend=False,
             name="cells",
         )
@@ -290,3 +539,9 @@ def clickable_cells(figure: go.Figure) -> go.Figure:
     heat.update(hoverinfo="skip", hovertemplate=None)
     figure.update_layout(hovermode="closest", hoverdistance=-1, clickmode="event+select")
     return figure
+
+
+def cell_of(point: dict) -> tuple[str, str] | None:
+    """The (row, column) names of a cell clicked on a chart made by ``clickable_cells``."""
+    data = point.get("customdata") or []
+    return (str(data[-2]), str(data[-1])) if len(data) >= 3 else None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, export, matrices
+from dashboard import about, export, figures, matrices
 from dashboard.data import (
     DataError,
     Dataset,
@@ -34,7 +34,14 @@ from dashboard.filters import (
 )
 
 STATIC_URL = "app/static/"
-PLOTLY_CONFIG = {"topojsonURL": STATIC_URL, "displaylogo": False, "responsive": True}
+PLOTLY_CONFIG = {
+    "topojsonURL": STATIC_URL,
+    "displaylogo": False,
+    "responsive": True,
+    # Fewer buttons: the toolbar then covers less of a phone-wide chart.
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+}
+DATA_TITLE = "the dashboard's dataset"  # when the data package names no title
 FILTER_KEYS = ("f_areas", "f_side", "f_period", "f_dates", "f_status", "f_search")
 ALL = "all"
 # A page switch drops widget values the browser did not report in its rerun request (it can
@@ -255,13 +262,22 @@ def download_csv(
     )
 
 
-def chart(figure, key: str, **kwargs):
-    return st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, **kwargs)
+def chart(figure, key: str, title: str | None = None, **kwargs):
+    """A plotly chart; with ``title``, a credit line in it and its PNG named after it."""
+    config = PLOTLY_CONFIG
+    if title:
+        dataset, *_ = load()
+        data_title = (dataset.meta.get("title") if dataset else None) or DATA_TITLE
+        figure = figures.with_credit(figure, title, str(data_title))
+        filters = st.session_state.get("filters") or Filters()
+        name = export.file_name(title.lower(), filters.describe(), "png").removesuffix(".png")
+        config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": name, "scale": 2}}
+    return st.plotly_chart(figure, config=config, key=key, **kwargs)
 
 
-def clickable_chart(figure, key: str):
+def clickable_chart(figure, key: str, title: str):
     """A chart whose clicked point reruns the page and comes back as its selection."""
-    return chart(figure, key, on_select="rerun", selection_mode="points")
+    return chart(figure, key, title=title, on_select="rerun", selection_mode="points")
 
 
 def filter_caption(ctx: Context, tables: tuple[str, ...]) -> None:
@@ -296,7 +312,7 @@ def selected_points(state) -> list[dict]:
         return []
 
 
-def new_click(chart_state, key: str, fields: tuple[str, ...] = ("y", "x")) -> tuple | None:
+def new_click(chart_state, key: str, fields: tuple[str, ...] = ("location",)) -> tuple | None:
     """The clicked point's ``fields`` (as text), only on the rerun in which the click changed.
 
     A chart keeps its selection across reruns; reporting it only once lets a reader's later
@@ -305,6 +321,13 @@ def new_click(chart_state, key: str, fields: tuple[str, ...] = ("y", "x")) -> tu
     points = selected_points(chart_state)
     point = tuple(str(points[0].get(f)) for f in fields) if points else None
     return point if _changed(key, point) else None
+
+
+def new_cell_click(chart_state, key: str) -> tuple[str, str] | None:
+    """The (row, column) of a newly clicked heatmap cell (``figures.clickable_cells``)."""
+    points = selected_points(chart_state)
+    cell = figures.cell_of(points[0]) if points else None
+    return cell if _changed(key, cell) else None
 
 
 def _changed(key: str, click) -> bool:

@@ -16,7 +16,7 @@ Source: Natural Earth 1:110m Admin-0 countries (public domain), as shipped in th
 0.14.x wheel. Run once in a throwaway environment and commit the output:
 
     python -m venv /tmp/topo && /tmp/topo/bin/pip install geopandas==0.14.4 topojson
-    /tmp/topo/bin/python scripts/build_world_topojson.py
+    /tmp/topo/bin/python -m scripts.build_world_topojson
 """
 
 import json
@@ -28,6 +28,8 @@ import geopandas as gpd
 import shapely
 import topojson
 from shapely.geometry.polygon import orient
+
+from scripts.topojson_lines import split_broken_lines
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "dashboard" / "static"
 RESOLUTION = 110
@@ -96,6 +98,7 @@ def build_scope(world: gpd.GeoDataFrame, bounds: tuple[float, ...]) -> dict:
     ).to_dict()
     if wrong := wrongly_wound(topo):
         raise SystemExit(f"rings wound against d3's convention in {bounds}: {wrong}")
+    split_broken_lines(topo)  # else straight lines cross the Caspian Sea
     for name, layer in topo["objects"].items():
         for geometry in layer["geometries"]:
             properties = geometry.pop("properties")

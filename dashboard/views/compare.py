@@ -9,7 +9,6 @@ ctx = ui.context()
 filters = ctx.filters
 positions = matrices.filtered(ctx.dataset, "positions", filters)
 outcomes = matrices.filtered(ctx.dataset, "outcomes", filters)
-by_label = figures.labels_to_ids(ctx.names)
 
 st.title("Compare the two sides")
 ui.filter_caption(ctx, ("positions", "outcomes", "events"))
@@ -27,6 +26,7 @@ else:
     picked_stance = ui.clickable_chart(
         figures.clickable_cells(figures.stance_heatmap(stance)),
         "stance",
+        title="Stated stance per area",
     )
 
 st.subheader("Positions and outcomes side by side")
@@ -81,8 +81,9 @@ if matrix.empty:
     ui.empty_state("events")
 else:
     picked_year = ui.clickable_chart(
-        figures.clickable_cells(figures.area_year_heatmap(matrix)),
+        figures.clickable_cells(figures.area_year_heatmap(matrix, list(ctx.shown.values()))),
         "area_year",
+        title="Events per area and year",
     )
 
 st.subheader("First term against second term")
@@ -116,15 +117,18 @@ else:
     )
 
 st.subheader("The record behind an area")
-stance_click = ui.new_click(picked_stance, "stance")
-year_click = ui.new_click(picked_year, "area_year")
-clicked = year_click or stance_click
+stance_click = ui.new_cell_click(picked_stance, "stance")  # (area name, side · term)
+year_click = ui.new_cell_click(picked_year, "area_year")  # (year, area name)
+ids = {name: area for area, name in ctx.names.items()}
+clicked_area = (
+    ids.get(year_click[1]) if year_click else ids.get(stance_click[0]) if stance_click else None
+)
 area_id = ui.linked_choice(
     "Area",
     list(ctx.shown),
     "area",
     "compare_area",
-    by_label.get(clicked[0]) if clicked else None,
+    clicked_area,
     format_func=ctx.names.get,
 )
 years = [str(y) for y in sorted(matrix.loc[matrix["area_id"] == area_id, "year"].unique())]
@@ -133,7 +137,7 @@ chosen_year = ui.linked_choice(
     years,
     "year",
     "compare_year",
-    str(int(float(year_click[1]))) if year_click else None,
+    year_click[0] if year_click else None,
     required=False,
 )
 year = int(chosen_year) if chosen_year else None

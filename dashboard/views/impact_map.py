@@ -23,6 +23,7 @@ if by_country.empty:
 picked = ui.clickable_chart(
     figures.impact_map(by_country, chosen_region, matrices.all_countries()),
     "impact_map",
+    title="Impact intensity per country",
 )
 st.caption(f"{ui.plural(len(by_country), 'country')} with a recorded impact shown.")
 

@@ -50,7 +50,7 @@ alignment = matrices.alignment_overview(outcomes, ctx.shown)
 if alignment.empty:
     ui.empty_state("outcomes")
 else:
-    ui.chart(figures.alignment_heatmap(alignment), "alignment")
+    ui.chart(figures.alignment_heatmap(alignment), "alignment", title="Alignment per area")
 
 st.subheader("Policy areas")
 areas = ctx.dataset.areas[ctx.dataset.areas["area_id"].isin(ctx.shown)]

@@ -30,8 +30,11 @@ if total > MAX_POINTS:
     st.info(f"{total:,} events: shown as one mark per area and month, sized by count.")
 moments = matrices.key_moments(ctx.index, mask, MAX_LABELS)
 picked = ui.clickable_chart(
-    figures.timeline(points, moments, list(ctx.shown.values())),
+    figures.timeline(
+        points, moments, list(ctx.names.values()), x_range=(ctx.filters.start, ctx.filters.end)
+    ),
     "timeline",
+    title="Events by cooperation–conflict score",
 )
 if not moments.empty:
     st.caption("Numbered key moments")

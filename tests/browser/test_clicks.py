@@ -48,7 +48,7 @@ def test_stance_cell_click_shows_that_areas_record(page, server):
 
 def test_events_per_year_cell_click_lists_that_years_events(page, server):
     harness.open_page(page, server, "compare")
-    click_cell(page, "area_year", "Ukraine", "2025")
+    click_cell(page, "area_year", "2025", "Ukraine")
     expect(page.locator(".st-key-compare_area input")).to_have_value("Ukraine")
     expect(page.locator(".st-key-compare_year input")).to_have_value("2025")
     caption = page.get_by_text("in this area in 2025 under the current filters")
