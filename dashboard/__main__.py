@@ -23,7 +23,7 @@ def check(directory: Path) -> int:
         return 1
     print(f"{directory}: OK")
     for name in TABLES:
-        print(f"  {name:<10} {len(dataset.table(name)):>9,} rows")
+        print(f"  {name:<12} {len(dataset.table(name)):>9,} rows")
     return 0
 
 

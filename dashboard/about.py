@@ -70,3 +70,33 @@ LIMITS = """
   an event is not evidence that nothing happened.
 - The second term is ongoing; its outcomes describe the state of affairs as of the cited sources.
 """
+
+VERDICT_RULES = """
+A **commitment** is one concrete, checkable statement of intent by one side ("the US will
+withdraw from the INF Treaty", "Russia will halt strikes on energy infrastructure for 30 days"),
+made in a Trump term, chosen for weight: each term's headline promises and each side's
+commitments at the summits and calls in the events table. The same rules apply to both sides:
+
+- **kept**: the record shows the stated action carried out in full, by the deadline where the
+  statement gave one;
+- **partly kept**: part of it was carried out, or it was carried out late, in reduced form, or for
+  only part of the time promised;
+- **broken**: the deadline passed without the action, or the side abandoned it, reversed it or did
+  the opposite, as the record shows;
+- **in progress**: no deadline, or a deadline not yet passed, and the record shows neither
+  completion nor abandonment (a conditional offer whose condition was never met stays here);
+- **unclear**: the record does not show whether it was carried out. A verdict is never inferred.
+
+A kept, partly kept or broken verdict names the events that show it. Each verdict holds as of the
+date given with it, and carries a confidence (high, medium, low). The share kept is kept ÷ resolved
+(kept, partly kept or broken), and is shown only where at least three are resolved.
+"""
+
+CORRECTIONS = """
+Found an error? Open an issue on the project's repository, or write to its maintainers, naming the
+row id (shown in every table and export) and the source that shows the error. Each report is
+checked against the sources; a row found wrong is corrected in place, and the correction is
+listed by row id in `data/CHANGELOG.md` under the next version of the dataset.
+Rows are never changed silently, and a row that cannot be verified again is removed and listed as
+removed.
+"""

@@ -2,23 +2,14 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import registry, ui
 
 # No page_title here: it would give every page the same browser-tab title.
 st.set_page_config(page_icon="⚖️", layout="wide")
 SITE = "US–Russia dashboard"
 PAGES = {  # page -> the label of its sidebar link; the tab title also names the site
     st.Page(f"views/{file}.py", title=f"{label} · {SITE}", url_path=path, default=not i): label
-    for i, (file, path, label) in enumerate(
-        [
-            ("overview", "overview", "Overview"),
-            ("compare", "compare", "Compare"),
-            ("impact_map", "map", "Impact map"),
-            ("timeline", "timeline", "Timeline"),
-            ("data", "data", "Data"),
-            ("sources", "sources", "Sources & methodology"),
-        ]
-    )
+    for i, (file, path, label) in enumerate(registry.PAGES)
 }
 
 # Our own page links (ui.sidebar) carry the filters in their URLs; Streamlit's would drop them.

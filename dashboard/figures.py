@@ -168,6 +168,7 @@ def _heatmap(
     if "colorbar" in trace:
         title = {**COLORBAR_BELOW["title"], **trace["colorbar"].pop("title", {})}
         trace["colorbar"] = {**COLORBAR_BELOW, **trace["colorbar"], "title": title}
+    trace.setdefault("colorscale", DIVERGING)
     figure = go.Figure(
         go.Heatmap(
             z=z.to_numpy(dtype="float64"),
@@ -175,7 +176,6 @@ def _heatmap(
             y=rows,
             text=text,
             texttemplate="%{text}",
-            colorscale=DIVERGING,
             xgap=2,
             ygap=2,
             meta={"rows": [str(i) for i in z.index], "columns": [str(c) for c in z.columns]},
@@ -200,6 +200,13 @@ def _heatmap(
     return figure
 
 
+def side_term_labels(columns) -> list[str]:
+    """ "Russia · 1st Trump term" as short lines that fit a phone-width column."""
+    return [
+        "<br>".join(plain(part, 10, break_words=False) for part in c.split(" · ")) for c in columns
+    ]
+
+
 def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
     """Area × side/period stance, the value written in every cell."""
     if matrix.empty or matrix.isna().all().all():
@@ -212,9 +219,7 @@ def stance_heatmap(matrix: pd.DataFrame) -> go.Figure:
         text.to_numpy(),
         row_height=48,
         label_widths=(16, 40),
-        column_text=[
-            plain(c).replace(" · ", "<br>") for c in values.columns
-        ],  # United States<br>1st Trump term
+        column_text=side_term_labels(values.columns),
         customdata=hover.to_numpy(),
         textfont={"size": 16},
         hovertemplate="%{y}<br>%{x}: %{text}<br>%{customdata}<extra></extra>",
@@ -277,6 +282,32 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
         zmin=-1,
         zmax=1,
         showscale=False,
+    )
+
+
+SHARE_KEPT = "Blues"  # sequential, colour-blind safe; no colour where no share is given
+
+
+def say_do_heatmap(share: pd.DataFrame, text: pd.DataFrame) -> go.Figure:
+    """Commitments per area and side × period: the counts written in every cell, coloured by
+    the share kept where enough are resolved to give one."""
+    if share.empty:
+        return empty_figure()
+    cells = text.map(
+        lambda t: "<br>".join(plain(line, 22, break_words=False) for line in t.split("\n"))
+    )
+    return _heatmap(
+        share.astype("float64"),
+        cells.to_numpy(),
+        row_height=96,
+        label_widths=(16, 40),
+        column_text=side_term_labels(share.columns),
+        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+        textfont={"size": 12},
+        colorscale=SHARE_KEPT,
+        zmin=0,
+        zmax=1,
+        colorbar={"title": {"text": "share kept"}, "tickformat": ".0%"},
     )
 
 

@@ -22,12 +22,13 @@ PAGE_PARAMS = (
     "area",
     "year",
     "country",
+    "cell",
     "table",
-    "events",
 )  # owned by single pages, kept as they are
 FILTER_PERIODS = tuple(PERIOD_NAMES)  # events exist in every period, positions only in the terms
 SEARCHED = (
-    "English titles and descriptions of events, and the texts of positions, outcomes and impacts"
+    "English titles and descriptions of events, and the texts of positions, outcomes, impacts "
+    "and commitments"
 )
 
 
@@ -49,6 +50,7 @@ FILTERS = (
             "positions": "positions in the chosen areas",
             "outcomes": "outcomes in the chosen areas",
             "impacts": "impacts in the chosen areas",
+            "commitments": "commitments in the chosen areas",
         },
     ),
     FilterSpec(
@@ -57,6 +59,7 @@ FILTERS = (
         {
             "events": "events in which an actor of that side took part",
             "positions": "that side's positions",
+            "commitments": "that side's commitments",
         },
     ),
     FilterSpec(
@@ -67,6 +70,7 @@ FILTERS = (
             "positions": "positions of the period",
             "outcomes": "outcomes of the period",
             "impacts": "impacts of the period",
+            "commitments": "commitments stated in the period",
         },
     ),
     FilterSpec(
@@ -77,6 +81,7 @@ FILTERS = (
             "positions": "positions stated at some time in the range",
             "outcomes": "outcomes of periods that overlap the range",
             "impacts": "impacts of periods that overlap the range",
+            "commitments": "commitments stated in the range",
         },
     ),
     FilterSpec(
@@ -87,6 +92,7 @@ FILTERS = (
             "positions": "positions in an area and period whose outcome has that status",
             "outcomes": "outcomes with that status",
             "impacts": "impacts in an area and period whose outcome has that status",
+            "commitments": "commitments in an area and period whose outcome has that status",
         },
     ),
     FilterSpec(
@@ -97,6 +103,7 @@ FILTERS = (
             "positions": "positions whose text holds every word",
             "outcomes": "outcomes whose text holds every word",
             "impacts": "impacts whose text holds every word",
+            "commitments": "commitments whose statement or verdict reason holds every word",
         },
     ),
 )

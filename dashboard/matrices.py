@@ -26,6 +26,7 @@ from dashboard.data.tables import (
     PERIODS,
     SIDE_NAMES,
     SIDES,
+    VERDICT_NAMES,
 )
 from dashboard.filters import Filters, search_terms
 
@@ -219,6 +220,12 @@ def event_mask(
     return mask
 
 
+def event_ids_mask(index: EventIndex, cells: pd.Series) -> np.ndarray:
+    """Events named in any ';'-separated cell of ``cells`` (a commitment's evidence)."""
+    ids = {i for cell in cells.dropna() for i in str(cell).split(";") if i}
+    return index.events["event_id"].isin(ids).to_numpy()
+
+
 def select_events(
     index: EventIndex, mask: np.ndarray, start: int = 0, stop: int | None = None
 ) -> pd.DataFrame:
@@ -258,6 +265,7 @@ TEXT_COLUMNS = {
     "positions": ("position",),
     "outcomes": ("outcome",),
     "impacts": ("effect",),
+    "commitments": ("statement", "verdict_reason"),
 }
 
 
@@ -279,10 +287,13 @@ def _overlaps_dates(first: pd.Series, last: pd.Series, filters: Filters) -> pd.S
 
 
 def _date_mask(frame: pd.DataFrame, table: str, filters: Filters) -> pd.Series:
-    """Positions stated in the date range; outcomes and impacts of periods that overlap it."""
+    """Positions and commitments stated in the date range; outcomes and impacts of periods that
+    overlap it."""
     if table == "positions":
         last = frame["stated_to"].fillna(frame["stated_from"])
         return _overlaps_dates(frame["stated_from"], last, filters)
+    if table == "commitments":
+        return _overlaps_dates(frame["stated"], frame["stated"], filters)
     spans = period_spans()
     first = frame["period"].map(lambda p: pd.Timestamp(spans[p][0]))
     last = frame["period"].map(lambda p: pd.Timestamp(spans[p][1]))
@@ -303,7 +314,7 @@ def filter_table(
     mask = pd.Series(True, index=frame.index)
     if filters.areas:
         mask &= frame["area_id"].isin(filters.areas)
-    if filters.side and table == "positions":
+    if filters.side and table in ("positions", "commitments"):
         mask &= frame["side"] == filters.side
     if filters.period:
         mask &= frame["period"] == filters.period
@@ -321,7 +332,7 @@ def filter_table(
 
 
 def filtered(dataset: Dataset, table: str, filters: Filters) -> pd.DataFrame:
-    """One of positions, outcomes and impacts under the filters."""
+    """One of positions, outcomes, impacts and commitments under the filters."""
     status = outcome_status(dataset.outcomes)
     return filter_table(dataset.table(table), table, filters, status)
 
@@ -439,6 +450,8 @@ def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame
     wide["change"] = wide["stance_term2"].astype("Float64") - wide["stance_term1"].astype("Float64")
     wide["change_label"] = wide["change"].map(change_label)
     wide = wide[wide["area_id"].isin(names)]
+    order = {**{a: i for i, a in enumerate(names)}, **{s: i for i, s in enumerate(SIDES)}}
+    wide = wide.sort_values(["area_id", "side"], key=lambda column: column.map(order))
     wide["area"] = wide["area_id"].map(names)
     wide["side_name"] = wide["side"].map(SIDE_NAMES)
     return wide.reset_index(drop=True)
@@ -583,6 +596,9 @@ def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame
     return sources[sources["source_id"].isin(ids)]
 
 
+CURATED = ("positions", "outcomes", "impacts", "commitments")
+
+
 def filtered_tables(
     dataset: Dataset, index: EventIndex, filters: Filters
 ) -> dict[str, pd.DataFrame]:
@@ -597,9 +613,7 @@ def filtered_small_tables(
     dataset: Dataset, index: EventIndex, filters: Filters, mask: np.ndarray
 ) -> dict[str, pd.DataFrame]:
     """Every table but events under the filters; sources include those the events cite."""
-    tables = {
-        name: filtered(dataset, name, filters) for name in ("positions", "outcomes", "impacts")
-    }
+    tables = {name: filtered(dataset, name, filters) for name in CURATED}
     areas = dataset.areas
     if filters.areas:
         areas = areas[areas["area_id"].isin(filters.areas)]
@@ -636,6 +650,8 @@ def readable(frame: pd.DataFrame, names: dict[str, str], sources: pd.DataFrame) 
         "actors": ACTOR_NAMES,
         "countries": all_countries(),
         "source_ids": publishers,
+        "evidence_event_ids": {},
+        "verdict": VERDICT_NAMES,
     }
     shown = frame.copy()
     for column, mapping in labels.items():

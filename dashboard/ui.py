@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, export, figures, matrices
+from dashboard import about, export, figures, matrices, say_do
 from dashboard.data import (
     DataError,
     Dataset,
@@ -106,11 +106,11 @@ def error_page(errors: list[DataError], directory: Path) -> None:
         "Nothing was changed on disk; fix the files and reload this page."
     )
     st.text(str(directory))
-    table = pd.DataFrame(
+    problems = pd.DataFrame(
         [(e.file, str(e.row), e.column, e.message) for e in errors],
         columns=["file", "row", "column", "problem"],
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid(problems)
     st.text("\n".join(str(e) for e in errors))
 
 
@@ -262,6 +262,11 @@ def download_csv(
     )
 
 
+def grid(frame: pd.DataFrame, **kwargs):
+    """A data grid as every page shows one: full width, no index, "—" where a value is missing."""
+    return st.dataframe(frame, hide_index=True, width="stretch", placeholder="—", **kwargs)
+
+
 def chart(figure, key: str, title: str | None = None, **kwargs):
     """A plotly chart; with ``title``, a credit line in it and its PNG named after it."""
     config = PLOTLY_CONFIG
@@ -338,10 +343,8 @@ def _changed(key: str, click) -> bool:
 
 
 def sources_table(sources: pd.DataFrame, key: str) -> None:
-    st.dataframe(
+    grid(
         sources[["title", "publisher", "published", "kind", "url"]],
-        hide_index=True,
-        width="stretch",
         key=key,
         column_config={
             "title": st.column_config.TextColumn("Title", width="large"),
@@ -418,10 +421,8 @@ def events_table(ctx: Context, mask, what: str, key: str) -> pd.DataFrame:
     count = int(mask.sum())
     st.caption(f"{plural(count, 'event')} {what} under the current filters (newest first).")
     if count:
-        st.dataframe(
+        grid(
             ctx.readable(events[list(EVENT_COLUMNS)]),
-            hide_index=True,
-            width="stretch",
             key=key,
             column_config=EVENT_COLUMNS,
         )
@@ -444,6 +445,18 @@ def page_choice(label: str, options: dict[str, str], param: str, key: str) -> st
     if chosen != st.session_state.filters.page.get(param, default):
         set_page_param(param, None if chosen == default else chosen)
     return chosen
+
+
+def commitments_link(commitments: pd.DataFrame, area: str, side: str, period: str) -> None:
+    """A link to the Say vs do page's cell for this area, side and period, where it has rows."""
+    count = len(say_do.in_cell(commitments, area, side, period))
+    if count:
+        st.page_link(
+            "views/say_do.py",
+            label=f"{plural(count, 'commitment')}: what was said and done",
+            icon=":material/fact_check:",
+            query_params={**st.session_state.filters.to_query(), "cell": f"{area}|{side}|{period}"},
+        )
 
 
 def clicked_events(chart_state, key: str) -> list[str]:

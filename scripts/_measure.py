@@ -32,20 +32,14 @@ from pathlib import Path
 
 import psutil
 
+from dashboard import registry
 from tests.browser import harness
 
 ROOT = harness.ROOT
 APP = ROOT / "dashboard" / "app.py"
 MINIMAL_APP = ROOT / "scripts" / "minimal_app.py"
 # URL path -> page file under dashboard/views/.
-PAGE_FILES = {
-    "overview": "overview.py",
-    "compare": "compare.py",
-    "map": "impact_map.py",
-    "timeline": "timeline.py",
-    "data": "data.py",
-    "sources": "sources.py",
-}
+PAGE_FILES = {path: f"{file}.py" for file, path, _ in registry.PAGES}
 # The two filter values a rerun alternates between: one area selected, then none (= all areas).
 # The browser does the same: it types the area's name into the multiselect, then removes it.
 AREA_VALUES = (["ukraine"], [])

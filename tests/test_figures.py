@@ -78,7 +78,7 @@ def test_top_labels_keep_clear_of_the_toolbar(shipped):
     assert figure.layout.xaxis.side == "top"
     two_lines = 2 * figures.LINE_HEIGHT
     assert figure.layout.margin.t >= figures.TOOLBAR_ROOM + two_lines
-    assert figure.layout.xaxis.ticktext[0] == "United States<br>1st Trump term"
+    assert figure.layout.xaxis.ticktext[0] == "United<br>States<br>1st Trump<br>term"
 
 
 def test_empty_input_gives_a_message_not_an_error():
@@ -244,3 +244,17 @@ def test_alignment_heatmap_scores_the_word_and_writes_it_in_the_cell():
     assert pd.isna(heatmap.z[1][1])  # no record: no colour, and the cell says so
     assert heatmap.text[0][0] == "disagree<br>(stalled)"  # wrapped to fit a phone-wide cell
     assert heatmap.text[1][1] == "no record"
+
+
+def test_say_do_heatmap_writes_the_counts_and_escapes_data_text():
+    share = pd.DataFrame({"Russia · 2nd Trump term": [0.5, None]}, index=["Ukraine", "<b>x</b>"])
+    text = pd.DataFrame(
+        {"Russia · 2nd Trump term": ["2 kept, 2 broken\n50% of 4 resolved kept", "1 unclear\n0"]},
+        index=share.index,
+    )
+    figure = figures.say_do_heatmap(share, text)
+    heat = figure.data[0]
+    assert "2 kept, 2 broken<br>50% of 4 resolved kept" in heat.text[0][0]
+    assert "<b>" not in "".join(heat.y)
+    assert heat.zmin == 0 and heat.zmax == 1
+    assert figures.say_do_heatmap(share.iloc[:0], text.iloc[:0]).layout.annotations

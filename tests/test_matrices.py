@@ -147,7 +147,7 @@ def test_timeline_aggregates_past_the_point_limit(index):
 def test_filtered_tables_keep_only_cited_sources(shipped, shipped_index):
     tables = matrices.filtered_tables(shipped, shipped_index, Filters(areas=("ukraine",)))
     cited = set()
-    for name in ("positions", "outcomes", "events", "impacts"):
+    for name in ("positions", "outcomes", "events", "impacts", "commitments"):
         assert (name == "events") or set(tables[name]["area_id"]) == {"ukraine"}
         for cell in tables[name]["source_ids"]:
             cited.update(cell.split(";"))

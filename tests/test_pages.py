@@ -12,6 +12,7 @@ APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
     "overview": ("views/overview.py", "US–Russia relations under Trump and Putin", 1),
     "compare": ("views/compare.py", "Compare the two sides", 2),
+    "say_do": ("views/say_do.py", "Say vs do", 1),
     "map": ("views/impact_map.py", "Impact map", 1),
     "timeline": ("views/timeline.py", "Timeline", 1),
     "data": ("views/data.py", "Data", 0),
@@ -255,3 +256,38 @@ def test_nothing_matches_says_so_and_offers_reset():
     assert "No events match the current filters." in [i.value for i in app.info]
     app.button(key="reset_events").click().run()
     assert "q" not in app.query_params
+
+
+def commitments_csv() -> list[dict]:
+    import csv
+
+    with (ROOT / "data" / "commitments.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_say_do_lists_the_commitments_of_the_chosen_cell():
+    rows = commitments_csv()
+    area, side, period = rows[0]["area_id"], rows[0]["side"], rows[0]["period"]
+    expected = {
+        r["statement"]
+        for r in rows
+        if (r["area_id"], r["side"], r["period"]) == (area, side, period)
+    }
+    app = open_app("say_do", {"cell": f"{area}|{side}|{period}"})
+    assert_clean(app)
+    assert app.selectbox(key="say_do_cell").value == f"{area}|{side}|{period}"
+    shown = {t.value for t in app.text}
+    assert expected <= shown
+    others = {r["statement"] for r in rows} - expected
+    assert not (others & shown)
+
+
+def test_say_do_follows_the_side_filter():
+    app = open_app("say_do", {"side": "RU"})
+    assert_clean(app)
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert "Russia" in spec and "United States · " not in spec
+    table = app.dataframe[-1].value
+    assert set(table["side"]) == {"Russia"}
+    expected = sum(1 for r in commitments_csv() if r["side"] == "RU")
+    assert len(table) == expected

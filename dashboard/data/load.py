@@ -30,7 +30,7 @@ ONE_ROW_PER = {
 
 @dataclass(frozen=True)
 class Dataset:
-    """The six tables, typed and checked, plus the dataset's metadata."""
+    """The tables, typed and checked, plus the dataset's metadata."""
 
     areas: pd.DataFrame
     sources: pd.DataFrame
@@ -38,6 +38,7 @@ class Dataset:
     outcomes: pd.DataFrame
     events: pd.DataFrame
     impacts: pd.DataFrame
+    commitments: pd.DataFrame
     meta: dict = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -93,6 +94,8 @@ def load_dataset(directory: Path | str, today: dt.date | None = None) -> Dataset
         errors += coerce_errors
         errors += validate.check_columns(frame, raw, table)
         errors += validate.check_dates(frame, raw, table, today)
+        if name == "commitments":
+            errors += validate.check_evidence(frame, raw)
         raws[name], typed[name] = raw, frame
     errors += _check_across(raws, typed)
     meta, meta_errors = read_metadata(directory)

@@ -18,8 +18,10 @@ from dashboard.data.tables import (
     AREA_IDS,
     PERIODS,
     QUAD_CLASSES,
+    RESOLVED,
     SIDES,
     STATUSES,
+    VERDICTS,
 )
 
 COUNTRIES = (
@@ -168,6 +170,34 @@ def _cells(rng: np.random.Generator, sources: list[str]) -> dict[str, pd.DataFra
     return {"positions": positions, "outcomes": outcomes}
 
 
+def _commitments(
+    events: pd.DataFrame, rng: np.random.Generator, sources: list[str]
+) -> pd.DataFrame:
+    """One commitment per area, side and period; resolved ones cite an event of that area."""
+    grid = list(itertools.product(AREA_IDS, SIDES, PERIODS))
+    frame = pd.DataFrame(grid, columns=["area_id", "side", "period"])
+    frame.insert(0, "commitment_id", [f"syn-k{i}" for i in range(len(grid))])
+    frame.insert(3, "actor", np.where(frame["side"] == "US", ACTORS[0], ACTORS[2]))
+    frame.insert(4, "stated", np.where(frame["period"] == "term1", "2017-03-01", "2025-03-01"))
+    frame.insert(5, "date_precision", "day")
+    frame["statement"] = "Synthetic statement of intent."
+    frame["deadline"] = ""
+    frame["verdict"] = np.array(VERDICTS)[rng.integers(0, len(VERDICTS), len(grid))]
+    frame["verdict_reason"] = "Synthetic reason."
+    frame["verdict_as_of"] = dt.date.today().isoformat()
+    frame["confidence"] = "medium"
+    first_in_area = {
+        area: next(iter(events.loc[events["area_ids"].str.contains(area), "event_id"]), "")
+        for area in AREA_IDS
+    }
+    evidence = frame["area_id"].map(first_in_area)
+    resolved = frame["verdict"].isin(RESOLVED)
+    frame["evidence_event_ids"] = np.where(resolved, evidence, "")
+    frame.loc[resolved & (evidence == ""), "verdict"] = "unclear"  # nothing to show it
+    frame["source_ids"] = sources[0]
+    return frame
+
+
 def _impacts(n_events: int, rng: np.random.Generator, sources: list[str]) -> pd.DataFrame:
     grid = list(itertools.product(COUNTRIES, AREA_IDS, PERIODS))
     count = min(len(grid), max(40, n_events // 300))
@@ -191,13 +221,15 @@ def write_synthetic(
     last_day = dt.date.today() - dt.timedelta(days=1)
     sources = _sources(min(SOURCE_COUNT, max(1, n_events)))
     source_ids = sources["source_id"].tolist()
+    events = _events(n_events, rng, source_ids, last_day)
     tables = {
         "areas": pd.DataFrame(
             {"area_id": AREA_IDS, "name": AREA_NAMES, "scope": "Synthetic scope."}
         ),
         "sources": sources,
-        "events": _events(n_events, rng, source_ids, last_day),
+        "events": events,
         "impacts": _impacts(n_events, rng, source_ids),
+        "commitments": _commitments(events, rng, source_ids),
         **_cells(rng, source_ids),
     }
     for name, frame in tables.items():

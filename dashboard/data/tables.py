@@ -69,6 +69,15 @@ STATUSES = ("implemented", "partial", "stalled", "reversed", "ongoing")
 ALIGNMENTS = ("agree", "partly", "disagree")
 DIRECTIONS = ("harmed", "benefited", "mixed")
 SOURCE_KINDS = ("primary", "wire", "press")
+VERDICTS = ("kept", "partly_kept", "broken", "in_progress", "unclear")
+RESOLVED = ("kept", "partly_kept", "broken")  # verdicts that need evidence
+VERDICT_NAMES = {
+    "kept": "kept",
+    "partly_kept": "partly kept",
+    "broken": "broken",
+    "in_progress": "in progress",
+    "unclear": "unclear",
+}
 EARLIEST_DATE = dt.date(2014, 1, 1)
 
 STANCE_SCALE = {
@@ -104,6 +113,7 @@ class Column:
     references: str | None = None
     unique: bool = False
     max_length: int | None = None
+    future: bool = False  # a date that may lie ahead (a deadline)
 
 
 @dataclass(frozen=True)
@@ -314,6 +324,53 @@ TABLES: dict[str, Table] = {
                     allowed=DIRECTIONS,
                 ),
                 _text("effect", "The effect, in one neutral sentence."),
+                _sources(),
+            ),
+        ),
+        Table(
+            "commitments",
+            "Concrete, checkable statements of intent by one side, and what became of them "
+            "(say versus do).",
+            (
+                _id("commitment_id", "commitment"),
+                _area(),
+                Column("side", "id", "The side that made the commitment.", allowed=SIDES),
+                Column("actor", "id", "Who stated it.", allowed=ACTORS),
+                Column("stated", "date", "Date the statement was made."),
+                Column("date_precision", "id", "day, month or year.", allowed=DATE_PRECISIONS),
+                _period(),
+                _text("statement", "What the side said it would do, attributed, in neutral words."),
+                Column(
+                    "deadline",
+                    "date",
+                    "The date by which it said it would act, where it gave one.",
+                    required=False,
+                    future=True,
+                ),
+                Column(
+                    "verdict",
+                    "id",
+                    "kept, partly_kept, broken, in_progress (not yet due or under way) or unclear "
+                    "(the record does not show it), by the rules on the methodology page.",
+                    allowed=VERDICTS,
+                ),
+                _text("verdict_reason", "What the record shows, in one sentence.", 600),
+                Column("verdict_as_of", "date", "The date the verdict holds as of."),
+                Column(
+                    "confidence",
+                    "id",
+                    "How firmly the evidence supports the verdict: high, medium or low.",
+                    allowed=CONFIDENCE,
+                ),
+                Column(
+                    "evidence_event_ids",
+                    "id",
+                    "Events that show the outcome, separated by ';' (required for kept, "
+                    "partly_kept and broken).",
+                    required=False,
+                    multi=True,
+                    references="events",
+                ),
                 _sources(),
             ),
         ),

@@ -14,7 +14,7 @@ import pycountry
 
 from dashboard.data.errors import WHOLE, DataError
 from dashboard.data.read import RawTable
-from dashboard.data.tables import EARLIEST_DATE, Column, Table
+from dashboard.data.tables import EARLIEST_DATE, RESOLVED, Column, Table
 
 ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
@@ -248,6 +248,10 @@ def _failure_message(raw: RawTable, column: str, check: str, index: int) -> str 
     return f"{_show(value)} {check}"
 
 
+# (later, earlier): pairs of date columns that must be in order within a row
+ORDERED_DATES = (("stated_to", "stated_from"), ("deadline", "stated"), ("verdict_as_of", "stated"))
+
+
 def check_dates(
     typed: pd.DataFrame, raw: RawTable, table: Table, today: dt.date
 ) -> list[DataError]:
@@ -259,16 +263,17 @@ def check_dates(
             continue
         dates = typed[column.name]
         early = dates < pd.Timestamp(earliest)
-        late = dates > pd.Timestamp(today)
+        late = (dates > pd.Timestamp(today)) & (not column.future)
         errors += _errors_at(raw, early, column.name, lambda v: f"{_show(v)} is before {earliest}")
         errors += _errors_at(raw, late, column.name, lambda v: f"{_show(v)} is in the future")
-    if "stated_to" in typed:
-        reversed_range = typed["stated_to"] < typed["stated_from"]
-        errors += _errors_at(
-            raw, reversed_range, "stated_to", lambda v: f"{_show(v)} is before stated_from"
-        )
+    for later, earlier in ORDERED_DATES:
+        if later in typed and earlier in typed:
+            reversed_range = typed[later] < typed[earlier]
+            errors += _errors_at(
+                raw, reversed_range, later, lambda v, e=earlier: f"{_show(v)} is before {e}"
+            )
     if "date_precision" in typed:
-        date_column = "date" if "date" in typed else "stated_from"
+        date_column = next(c for c in ("date", "stated_from", "stated") if c in typed)
         dates = typed[date_column]
         precision = typed["date_precision"]
         not_first = ((precision == "month") & (dates.dt.day != 1)) | (
@@ -325,4 +330,15 @@ def check_one_per_cell(
     what = " × ".join(keys)
     return _errors_at(
         raw, duplicated, column, lambda v: f"a second row for the same {what}: {_show(v)}"
+    )
+
+
+def check_evidence(typed: pd.DataFrame, raw: RawTable) -> list[DataError]:
+    """A commitment judged kept, partly kept or broken names the events that show it."""
+    missing = typed["verdict"].isin(RESOLVED) & _blank(typed["evidence_event_ids"])
+    return _errors_at(
+        raw,
+        missing,
+        "evidence_event_ids",
+        lambda v: "a kept, partly kept or broken verdict needs the events that show it",
     )

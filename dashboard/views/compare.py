@@ -9,6 +9,7 @@ ctx = ui.context()
 filters = ctx.filters
 positions = matrices.filtered(ctx.dataset, "positions", filters)
 outcomes = matrices.filtered(ctx.dataset, "outcomes", filters)
+commitments = matrices.filtered(ctx.dataset, "commitments", filters)
 
 st.title("Compare the two sides")
 ui.filter_caption(ctx, ("positions", "outcomes", "events"))
@@ -46,10 +47,8 @@ shown = ctx.readable(
 if shown.empty:
     ui.empty_state("positions or outcomes")
 else:
-    st.dataframe(
+    ui.grid(
         shown,
-        hide_index=True,
-        width="stretch",
         column_config={
             "area": "Area",
             "period": "Period",
@@ -91,7 +90,7 @@ changes = matrices.term_changes(positions, ctx.shown)
 if changes.empty:
     ui.empty_state("positions")
 else:
-    st.dataframe(
+    ui.grid(
         changes[
             [
                 "area",
@@ -103,8 +102,6 @@ else:
                 "position_term2",
             ]
         ].fillna({"position_term1": matrices.NO_VALUE, "position_term2": matrices.NO_VALUE}),
-        hide_index=True,
-        width="stretch",
         column_config={
             "area": "Area",
             "side_name": "Side",
@@ -157,6 +154,7 @@ for period in ("term1", "term2"):
                 st.text(row.position)
             if said.empty:
                 st.text("No stated position recorded.")
+            ui.commitments_link(commitments, area_id, side, period)
     with columns[2].container(border=True):
         outcome = rows.iloc[0] if not rows.empty else None
         if outcome is None or not isinstance(outcome["outcome"], str):

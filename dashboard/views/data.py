@@ -39,10 +39,8 @@ else:
     shown = tables[table_name].iloc[start : start + PAGE_SIZE]
 if not rows:
     ui.empty_state(table_name)
-st.dataframe(
+ui.grid(
     ctx.readable(shown),
-    hide_index=True,
-    width="stretch",
     column_config=ui.column_config(table_name),
     key="data_frame",
 )

@@ -42,10 +42,8 @@ if country:
     rows = impacts[impacts["country"] == country]
     st.subheader("Impact record")
     st.text(matrices.country_name(country))
-    st.dataframe(
+    ui.grid(
         ctx.readable(rows[["area_id", "period", "intensity", "direction", "effect", "source_ids"]]),
-        hide_index=True,
-        width="stretch",
         column_config={
             "area_id": "Area",
             "period": "Period",
@@ -69,10 +67,8 @@ if country:
 
 if not by_country.empty:
     st.subheader("All countries shown")
-    st.dataframe(
+    ui.grid(
         by_country[["country_name", "country", "intensity", "rows", "directions", "effects"]],
-        hide_index=True,
-        width="stretch",
         column_config={
             "country_name": "Country",
             "country": "ISO-3",

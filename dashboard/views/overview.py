@@ -54,10 +54,8 @@ else:
 
 st.subheader("Policy areas")
 areas = ctx.dataset.areas[ctx.dataset.areas["area_id"].isin(ctx.shown)]
-st.dataframe(
+ui.grid(
     areas[["name", "scope"]],
-    hide_index=True,
-    width="stretch",
     column_config={"name": "Area", "scope": st.column_config.TextColumn("Scope", width="large")},
 )
 
@@ -66,10 +64,8 @@ latest = matrices.public_events(matrices.filter_events(ctx.index, ctx.filters, l
 if latest.empty:
     ui.empty_state("events")
 else:
-    st.dataframe(
+    ui.grid(
         ctx.readable(latest[["date", "title", "area_ids", "goldstein"]]),
-        hide_index=True,
-        width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
             "title": st.column_config.TextColumn("Event", width="large"),

@@ -65,9 +65,13 @@ with right:
 
 st.header("How the data was coded")
 st.markdown(about.METHOD)
+st.header("Say vs do: how commitments are judged")
+st.markdown(about.VERDICT_RULES)
 st.header("Limits of the data")
 st.markdown(about.LIMITS)
 st.header("Licence")
 st.text(about.DATA_LICENCE + about.CODE_LICENCE)
+st.header("Corrections")
+st.markdown(about.CORRECTIONS)
 st.header("How to cite")
 st.text(ui.citation(ctx.dataset))

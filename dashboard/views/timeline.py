@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import figures, matrices, ui
 
 MAX_POINTS = 500  # past this, monthly marks: 3,000 SVG marks took 1.5 s to redraw (make bench)
-MAX_LABELS = 30
+MAX_LABELS = 40  # key moments numbered; the band stacks them in rows
 MAX_LISTED = 200  # newest events offered in the picker
 
 ctx = ui.context()
@@ -38,10 +38,8 @@ picked = ui.clickable_chart(
 )
 if not moments.empty:
     st.caption("Numbered key moments")
-    st.dataframe(
+    ui.grid(
         moments.assign(number=range(1, len(moments) + 1))[["number", "date", "title", "goldstein"]],
-        hide_index=True,
-        width="stretch",
         column_config={
             "number": st.column_config.NumberColumn("#", width="small"),
             "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),

@@ -401,6 +401,26 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
         set_cell("events.csv", 2, "key_moment", "yes"),
         ["events.csv:3:key_moment: not true or false: 'yes'"],
     ),
+    "evidence_unknown_event": (
+        "a commitment's evidence names event 'e9', which does not exist",
+        set_cell("commitments.csv", 1, "evidence_event_ids", "e1;e9"),
+        ["commitments.csv:2:evidence_event_ids: unknown events: 'e9'"],
+    ),
+    "verdict_not_allowed": (
+        "verdict 'done' instead of one of the five verdicts",
+        set_cell("commitments.csv", 1, "verdict", "done"),
+        ["commitments.csv:2:verdict: 'done' must be one of: kept, partly_kept, broken"],
+    ),
+    "kept_without_evidence": (
+        "a commitment judged kept that names no evidence",
+        set_cell("commitments.csv", 1, "evidence_event_ids", ""),
+        ["commitments.csv:2:evidence_event_ids: a kept, partly kept or broken verdict needs"],
+    ),
+    "deadline_before_statement": (
+        "a deadline of 2017-01-25, before the statement of 2017-02-01",
+        set_cell("commitments.csv", 1, "deadline", "2017-01-25"),
+        ["commitments.csv:2:deadline: '2017-01-25' is before stated"],
+    ),
     "invalid_datapackage_json": (
         "datapackage.json with a trailing comma",
         text("datapackage.json", '"name": "broken-base",', '"name": "broken-base",,'),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from dashboard.registry import URL_PATHS
 from tests.browser.setup import AXE, CHROMIUM, ensure_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES = ("overview", "compare", "map", "timeline", "data", "sources")
+PAGES = URL_PATHS
 
 
 def free_port() -> int:

@@ -69,3 +69,13 @@ def test_timeline_mark_click_lists_the_event(page, server):
     expect(picker).to_contain_text(" — ", timeout=10_000)
     title = picker.inner_text().split(" — ", 1)[1].strip()
     expect(page.get_by_test_id("stText").filter(has_text=title[:30]).first).to_be_visible()
+
+
+def test_say_do_cell_click_lists_its_commitments(page, server):
+    harness.open_page(page, server, "say-do")
+    click_cell(page, "say_do", "Ukraine", "Russia · 2nd Trump term")
+    expect(page.locator(".st-key-say_do_cell input")).to_have_value(
+        "Ukraine — Russia · 2nd Trump term"
+    )
+    assert "cell=ukraine%7CRU%7Cterm2" in page.url or "cell=ukraine|RU|term2" in page.url
+    expect(page.get_by_text("Russian government, stated").first).to_be_visible()

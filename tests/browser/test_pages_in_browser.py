@@ -83,7 +83,7 @@ def _expect_area_chip(page, name: str) -> None:
 def test_copied_url_restores_the_filters(page, browser, server, outside):
     harness.open_page(page, server, "compare", "areas=ukraine&side=RU&period=term2")
     _expect_area_chip(page, "Ukraine")
-    page.get_by_text("United States", exact=True).click()
+    page.get_by_test_id("stRadioGroup").get_by_text("United States", exact=True).click()
     harness.wait_idle(page)
     query = parse_qs(urlparse(page.url).query)
     assert query == {"areas": ["ukraine"], "side": ["US"], "period": ["term2"]}

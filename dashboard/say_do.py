@@ -1,0 +1,87 @@
+"""Say versus do: commitments counted by verdict per area × side × period (pure pandas).
+
+A share kept is only given where at least ``MIN_RESOLVED`` commitments are resolved (kept,
+partly kept or broken): a share of one or two says nothing a reader can rely on.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.data.tables import PERIODS, RESOLVED, SIDE_NAMES, SIDES, VERDICT_NAMES, VERDICTS
+
+MIN_RESOLVED = 3
+TERM_NAMES = {"term1": "1st Trump term", "term2": "2nd Trump term"}
+
+
+def column_name(side: str, period: str) -> str:
+    return f"{SIDE_NAMES[side]} · {TERM_NAMES[period]}"
+
+
+def verdict_counts(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """One row per area × side × period with commitments: counts per verdict and the share kept.
+
+    ``share_kept`` is kept / resolved, and missing where fewer than ``MIN_RESOLVED`` are resolved.
+    """
+    columns = ["area_id", "area", "side", "period", "column", "made", *VERDICTS]
+    columns += ["resolved", "share_kept"]
+    if commitments.empty:
+        return pd.DataFrame(columns=columns)
+    counts = (
+        commitments.groupby(["area_id", "side", "period", "verdict"], observed=True)
+        .size()
+        .unstack("verdict", fill_value=0)
+        .reindex(columns=list(VERDICTS), fill_value=0)
+        .reset_index()
+    )
+    counts = counts[counts["area_id"].isin(names)]
+    counts["made"] = counts[list(VERDICTS)].sum(axis=1)
+    counts["resolved"] = counts[list(RESOLVED)].sum(axis=1)
+    share = counts["kept"] / counts["resolved"].where(counts["resolved"] >= MIN_RESOLVED)
+    counts["share_kept"] = share.astype("Float64")
+    counts["area"] = counts["area_id"].map(names)
+    counts["column"] = [
+        column_name(s, p) for s, p in zip(counts["side"], counts["period"], strict=True)
+    ]
+    order = {
+        "area_id": {a: i for i, a in enumerate(names)},
+        "period": {p: i for i, p in enumerate(PERIODS)},
+        "side": {s: i for i, s in enumerate(SIDES)},
+    }
+    counts = counts.sort_values(["area_id", "period", "side"], key=lambda c: c.map(order[c.name]))
+    return counts[columns].reset_index(drop=True)
+
+
+def cell_text(row: pd.Series) -> str:
+    """What a matrix cell says in words: the counts, then the share or why there is none."""
+    parts = [f"{row[v]} {VERDICT_NAMES[v]}" for v in VERDICTS if row[v]]
+    if pd.isna(row["share_kept"]):
+        share = f"{row['resolved']} resolved: too few for a share"
+    else:
+        share = f"{row['share_kept']:.0%} of {row['resolved']} resolved kept"
+    return "\n".join([", ".join(parts), share])
+
+
+def verdict_matrix(
+    counts: pd.DataFrame, names: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The share kept (colour) and the cell text, areas as rows and side × period as columns."""
+    columns = [column_name(s, p) for p in PERIODS for s in SIDES]
+    present = [c for c in columns if c in set(counts["column"])]
+    rows = [n for a, n in names.items() if a in set(counts["area_id"])]
+    share = pd.DataFrame(index=rows, columns=present, dtype="Float64")
+    text = pd.DataFrame("no commitment recorded", index=rows, columns=present, dtype=object)
+    for _, row in counts.iterrows():
+        share.loc[row["area"], row["column"]] = row["share_kept"]
+        text.loc[row["area"], row["column"]] = cell_text(row)
+    return share, text
+
+
+def in_cell(commitments: pd.DataFrame, area: str, side: str, period: str) -> pd.DataFrame:
+    """The commitments behind one matrix cell, oldest statement first."""
+    chosen = (
+        (commitments["area_id"] == area)
+        & (commitments["side"] == side)
+        & (commitments["period"] == period)
+    )
+    return commitments[chosen].sort_values("stated")

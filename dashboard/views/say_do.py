@@ -1,0 +1,95 @@
+"""Say vs do: which stated intentions each side carried out, area by area."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures, matrices, say_do, ui
+from dashboard.data.tables import ACTOR_NAMES, VERDICT_NAMES
+
+ctx = ui.context()
+commitments = matrices.filtered(ctx.dataset, "commitments", ctx.filters)
+counts = say_do.verdict_counts(commitments, ctx.shown)
+
+st.title("Say vs do")
+ui.filter_caption(ctx, ("commitments",))
+st.caption(
+    "Each cell counts one side's commitments in an area and term by verdict: kept, partly kept, "
+    f"broken, in progress or unclear. The colour is the share kept among resolved ones (kept, "
+    f"partly kept or broken), given only where at least {say_do.MIN_RESOLVED} are resolved. "
+    "Click a cell, or pick it below, to list the commitments behind it. The rules for each "
+    "verdict are on the Sources & methodology page."
+)
+picked = None
+if counts.empty:
+    ui.empty_state("commitments")
+else:
+    share, text = say_do.verdict_matrix(counts, ctx.shown)
+    picked = ui.clickable_chart(
+        figures.clickable_cells(figures.say_do_heatmap(share, text)),
+        "say_do",
+        title="Commitments and what became of them",
+    )
+    totals = counts[["made", "kept", "partly_kept", "broken", "in_progress", "unclear"]].sum()
+    st.caption(
+        f"{ui.plural(int(totals['made']), 'commitment')} under the filters: "
+        + ", ".join(f"{int(totals[v])} {VERDICT_NAMES[v]}" for v in VERDICT_NAMES)
+        + "."
+    )
+
+st.subheader("The commitments behind a cell")
+cells = {f"{r.area_id}|{r.side}|{r.period}": f"{r.area} — {r.column}" for r in counts.itertuples()}
+click = ui.new_cell_click(picked, "say_do")  # (area name, side · term)
+by_label = {label: key for key, label in cells.items()}
+cell = ui.linked_choice(
+    "Cell",
+    list(cells),
+    "cell",
+    "say_do_cell",
+    by_label.get(f"{click[0]} — {click[1]}") if click else None,
+    format_func=cells.get,
+)
+if cell:
+    area, side, period = cell.split("|")
+    rows = say_do.in_cell(commitments, area, side, period)
+    for row in rows.itertuples(index=False):
+        with st.container(border=True):
+            deadline = (
+                "no deadline given"
+                if pd.isna(row.deadline)
+                else f"deadline {row.deadline:%Y-%m-%d}"
+            )
+            st.caption(
+                f"{ACTOR_NAMES[row.actor]}, stated {row.stated:%Y-%m-%d} · {deadline} · verdict: "
+                f"{VERDICT_NAMES[row.verdict]} as of {row.verdict_as_of:%Y-%m-%d} "
+                f"({row.confidence} confidence)"
+            )
+            st.text(row.statement)
+            st.text(f"Why: {row.verdict_reason}")
+    evidence = matrices.event_ids_mask(ctx.index, rows["evidence_event_ids"])
+    events = ui.events_table(ctx, evidence, "cited as evidence", "say_do_events")
+    st.caption("Sources of the statements and of the evidence")
+    ui.sources_table(
+        matrices.cited_sources([rows["source_ids"], events["source_ids"]], ctx.dataset.sources),
+        key="say_do_sources",
+    )
+
+st.subheader("All commitments under the filters")
+shown = ctx.readable(
+    commitments[
+        [
+            "area_id",
+            "side",
+            "period",
+            "stated",
+            "statement",
+            "deadline",
+            "verdict",
+            "verdict_reason",
+            "verdict_as_of",
+            "confidence",
+            "source_ids",
+        ]
+    ]
+)
+ui.grid(shown, column_config=ui.column_config("commitments"))
+ui.download_csv(commitments, "commitments", ctx.filters, "dl_commitments")
