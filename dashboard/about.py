@@ -38,6 +38,10 @@ neutral words and attributed to who stated it (the White House, the Kremlin, or 
 where it acted apart from the White House). Each carries the date or range it was stated and a
 confidence: *high* where the side stated it plainly and repeatedly, *medium* where it has to be
 read from a few statements, *low* where the record is unclear (the text then says so).
+Where a side's stated position moved within a term, the cell has several rows, each a stretch
+of time dated to the statements it rests on (stretches of one cell never overlap). The stance
+matrix shows the **latest** stretch's stance; Compare lists every stretch in order, with its
+dates and stance, so the movement stays visible.
 
 **Outcomes.** For each area and term, what actually happened, with a status (*implemented*,
 *partial*, *stalled*, *reversed*, *ongoing*) and whether the two sides' actions lined up
@@ -100,3 +104,17 @@ listed by row id in `data/CHANGELOG.md` under the next version of the dataset.
 Rows are never changed silently, and a row that cannot be verified again is removed and listed as
 removed.
 """
+
+
+def zip_readme(meta: dict, filters_line: str) -> str:
+    """What a downloaded zip holds: which dataset and version, under which filters."""
+    return (
+        f"{meta.get('title') or PROJECT}\n"
+        f"Dataset version {meta.get('version') or 'unversioned'}, "
+        f"released {meta.get('updated') or 'undated'}.\n\n"
+        f"{filters_line}\n\n"
+        "Each CSV holds the rows of one table under those filters; sources.csv holds the sources\n"
+        "they cite. The columns are described field by field in the dataset's datapackage.json;\n"
+        "what changed between versions is in its CHANGELOG.md. CITATION.txt says how to cite,\n"
+        "LICENCE-data.txt how the data may be reused.\n"
+    )

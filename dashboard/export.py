@@ -48,10 +48,15 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return (BOM + text).encode("utf-8")
 
 
-def file_name(table: str, filter_slug: str, suffix: str = "csv") -> str:
-    """A file name that says which table and filters, safe on every operating system."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"us-russia-{table}-{filter_slug}").strip("-")
-    return f"{stem[:150]}.{suffix}"
+def file_name(table: str, filter_slug: str, suffix: str = "csv", version: str = "") -> str:
+    """A file name that says which table, dataset version and filters, safe on every system.
+
+    ``file_name("events", "ukraine", version="0.2.0")`` is
+    ``us-russia-events-v0.2.0-ukraine.csv``.
+    """
+    edition = f"v{version}-" if version else ""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"us-russia-{table}-{edition}{filter_slug}")
+    return f"{stem.strip('-')[:150]}.{suffix}"
 
 
 def zip_bytes(tables: dict[str, pd.DataFrame], documents: dict[str, str]) -> bytes:

@@ -358,6 +358,45 @@ def area_year_matrix(cube: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return matrix[["area_id", "area", "year", "events", "mean_goldstein"]]
 
 
+CELL = ["area_id", "side", "actor", "period"]
+
+
+def latest_positions(positions: pd.DataFrame) -> pd.DataFrame:
+    """The latest stretch of each area × side × actor × period (the newest stated_from)."""
+    ordered = positions.sort_values("stated_from", kind="stable")
+    return ordered.drop_duplicates(subset=CELL, keep="last")
+
+
+def stretches(positions: pd.DataFrame) -> pd.DataFrame:
+    """Positions with each cell's stretches joined in order, each line dated: one row per cell.
+
+    "2025-02-12 to 2025-03-03 (stance −1): The White House said …", so a table cell shows how a
+    stated position moved within a term.
+    """
+    ordered = positions.sort_values("stated_from", kind="stable")
+    ends = ordered["stated_to"].dt.strftime("%Y-%m-%d").fillna("")
+    dated = ordered.assign(
+        position=ordered["stated_from"].dt.strftime("%Y-%m-%d")
+        + ends.map(lambda e: f" to {e}" if e else "")
+        + ordered["stance"].map(lambda v: f" (stance {signed(v)}): ")
+        + ordered["position"],
+    )
+    grouped = dated.groupby(CELL, observed=True, sort=False)
+    joined = grouped.agg(
+        position=("position", "\n\n".join),
+        source_ids=("source_ids", lambda c: ";".join(dict.fromkeys(";".join(c).split(";")))),
+        stance=("stance", "last"),
+        stretches=("position", "size"),
+    )
+    return joined.reset_index()
+
+
+def stated_span(position) -> str:
+    """When a position was stated: "stated 2025-02-12 to 2025-03-03" or "stated 2025-02-12"."""
+    first = f"stated {position.stated_from:%Y-%m-%d}"
+    return first if pd.isna(position.stated_to) else f"{first} to {position.stated_to:%Y-%m-%d}"
+
+
 def stance_column(side: str, period: str) -> str:
     return f"{SIDE_NAMES[side]} · {TERM_LABELS[period]}"
 
@@ -365,9 +404,10 @@ def stance_column(side: str, period: str) -> str:
 def stance_matrix(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Stance per area (rows: ``names``) and side × period (columns), from the executives.
 
-    Columns that no position fills (a side or period filtered out) are dropped.
+    Where a position moved within a term, the cell holds the latest stretch's stance. Columns
+    that no position fills (a side or period filtered out) are dropped.
     """
-    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    base = latest_positions(positions[positions["actor"].isin(BASE_ACTORS.values())])
     columns = [stance_column(s, p) for p in PERIODS for s in SIDES]
     matrix = pd.DataFrame(index=list(names.values()), columns=columns, dtype="Float64")
     for row in base[base["area_id"].isin(names)].itertuples(index=False):
@@ -390,8 +430,11 @@ def _with_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def side_by_side(
     positions: pd.DataFrame, outcomes: pd.DataFrame, names: dict[str, str]
 ) -> pd.DataFrame:
-    """One row per area and period: the US position, Russia's, what happened and its status."""
-    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    """One row per area and period: the US position, Russia's, what happened and its status.
+
+    A position that moved within the term shows each dated stretch in turn (``stretches``).
+    """
+    base = stretches(positions[positions["actor"].isin(BASE_ACTORS.values())])
     wide = base.pivot_table(
         index=["area_id", "period"],
         columns="side",
@@ -431,16 +474,21 @@ def _other_actors(positions: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def signed(value: object) -> str:
+    """A whole number as a reader reads it: "+1", "0", "−2" (a real minus), "—" when missing."""
+    if pd.isna(value):
+        return NO_VALUE
+    return f"{int(value):+d}".replace("-", "−") if value else "0"
+
+
 def change_label(change: object) -> str:
     """A stance change in words a reader cannot misread: "+1", "−2", "no change", "—"."""
-    if pd.isna(change):
-        return NO_VALUE
-    return "no change" if change == 0 else f"{int(change):+d}".replace("-", "−")
+    return "no change" if not pd.isna(change) and change == 0 else signed(change)
 
 
 def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Per area and side: stance in each term and the change from the first to the second."""
-    base = positions[positions["actor"].isin(BASE_ACTORS.values())]
+    base = latest_positions(positions[positions["actor"].isin(BASE_ACTORS.values())])
     wide = base.pivot_table(
         index=["area_id", "side"], columns="period", values=["stance", "position"], aggfunc="first"
     )
@@ -576,6 +624,7 @@ def view_summary(dataset: Dataset, index: EventIndex, filters: Filters) -> dict[
         "first_date": pd.Timestamp(dates.min()).date() if len(dates) else None,
         "last_date": pd.Timestamp(dates.max()).date() if len(dates) else None,
         "updated": dataset.meta.get("updated", ""),
+        "version": dataset.meta.get("version", ""),
     }
 
 
@@ -597,6 +646,7 @@ def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame
 
 
 CURATED = ("positions", "outcomes", "impacts", "commitments")
+EXPORTED = ("events", *CURATED)  # the tables the filters reach in an export
 
 
 def filtered_tables(

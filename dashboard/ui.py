@@ -243,6 +243,12 @@ def context() -> Context:
     return Context(dataset, index, filters, names, matrices.shown_areas(names, filters))
 
 
+def dataset_version() -> str:
+    """The loaded dataset's version, for file names ("" when it states none)."""
+    dataset, *_ = load()
+    return str(dataset.meta.get("version", "")) if dataset else ""
+
+
 def download_csv(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     table: str,
@@ -255,7 +261,7 @@ def download_csv(
     st.download_button(
         f"Download {table} as CSV ({plural(rows, 'row')})",
         data=lambda: export.csv_bytes(frame() if callable(frame) else frame),
-        file_name=export.file_name(table, filters.describe()),
+        file_name=export.file_name(table, filters.describe(), version=dataset_version()),
         mime="text/csv",
         key=key,
         on_click="ignore",
@@ -275,7 +281,9 @@ def chart(figure, key: str, title: str | None = None, **kwargs):
         data_title = (dataset.meta.get("title") if dataset else None) or DATA_TITLE
         figure = figures.with_credit(figure, title, str(data_title))
         filters = st.session_state.get("filters") or Filters()
-        name = export.file_name(title.lower(), filters.describe(), "png").removesuffix(".png")
+        name = export.file_name(
+            title.lower(), filters.describe(), "png", dataset_version()
+        ).removesuffix(".png")
         config = {**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": name, "scale": 2}}
     return st.plotly_chart(figure, config=config, key=key, **kwargs)
 
@@ -361,9 +369,15 @@ def citation(dataset: Dataset) -> str:
     return about.citation(dataset.meta, url=st.context.url or "")
 
 
-def documents(dataset: Dataset) -> dict[str, str]:
+def documents(dataset: Dataset, filters: Filters) -> dict[str, str]:
     """The texts that travel with every zip export."""
-    return {"LICENCE-data.txt": about.DATA_LICENCE, "CITATION.txt": citation(dataset)}
+    names = matrices.area_names(dataset)
+    readme = about.zip_readme(dataset.meta, active_filters(filters, names, matrices.EXPORTED))
+    return {
+        "README.txt": readme,
+        "LICENCE-data.txt": about.DATA_LICENCE,
+        "CITATION.txt": citation(dataset),
+    }
 
 
 COLUMN_LABELS = {

@@ -41,6 +41,8 @@ def test_numbers_stay_numbers():
 
 def test_file_name_says_table_and_filters():
     assert export.file_name("events", "ukraine-term1") == "us-russia-events-ukraine-term1.csv"
+    named = export.file_name("events", "ukraine-term1", version="0.2.0")
+    assert named == "us-russia-events-v0.2.0-ukraine-term1.csv"
     assert "/" not in export.file_name("events", "../../etc/passwd")
 
 

@@ -177,3 +177,34 @@ def test_dataset_summary(shipped):
     assert summary["events"] == len(shipped.events)
     assert summary["first_date"] == shipped.events["date"].min().date()
     assert 0 < summary["primary_sources"] < summary["sources"]
+
+
+def _stretch_rows():
+    frame = pd.DataFrame(
+        {
+            "position_id": ["p1", "p1-2", "p2"],
+            "area_id": ["ukraine", "ukraine", "ukraine"],
+            "side": ["US", "US", "RU"],
+            "actor": ["us_executive", "us_executive", "ru_government"],
+            "period": ["term2"] * 3,
+            "position": ["pressed Kyiv", "armed Kyiv", "welcomed talks"],
+            "stance": [1, -1, 0],
+            "stated_from": pd.to_datetime(["2025-02-12", "2025-07-14", "2025-02-13"]),
+            "stated_to": pd.to_datetime(["2025-03-03", None, None]),
+            "source_ids": ["s1", "s2;s1", "s3"],
+        }
+    )
+    return frame.iloc[[1, 2, 0]]  # file order need not be date order
+
+
+def test_a_moved_position_shows_its_latest_stance_and_every_dated_stretch():
+    positions = _stretch_rows()
+    matrix = matrices.stance_matrix(positions, {"ukraine": "Ukraine"})
+    assert matrix.loc["Ukraine", "United States · 2nd Trump term"] == -1
+    assert matrix.loc["Ukraine", "Russia · 2nd Trump term"] == 0
+    joined = matrices.stretches(positions).set_index("side")
+    assert joined.loc["US", "position"] == (
+        "2025-02-12 to 2025-03-03 (stance +1): pressed Kyiv\n\n2025-07-14 (stance −1): armed Kyiv"
+    )
+    assert joined.loc["US", "source_ids"] == "s1;s2"
+    assert joined.loc["US", "stretches"] == 2

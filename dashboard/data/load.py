@@ -22,10 +22,8 @@ from dashboard.data.tables import PERIOD_STARTS, TABLES
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 METADATA_FILE = "datapackage.json"
 LARGE_TABLE_ROWS = 100_000  # from here on, loading hands freed memory back between steps
-ONE_ROW_PER = {
-    "positions": (["area_id", "side", "actor", "period"], "period"),
-    "outcomes": (["area_id", "period"], "period"),
-}
+ONE_ROW_PER = {"outcomes": (["area_id", "period"], "period")}
+POSITION_CELL = ["area_id", "side", "actor", "period"]  # a cell's rows: stretches of time
 
 
 @dataclass(frozen=True)
@@ -121,6 +119,8 @@ def _check_across(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame]) -> 
         if name in ONE_ROW_PER:
             keys, column = ONE_ROW_PER[name]
             errors += validate.check_one_per_cell(frame, raws[name], keys, column)
+        if name == "positions":
+            errors += validate.check_stretches(frame, raws[name], POSITION_CELL)
     if "sources" in typed and len(typed) == len(TABLES):
         cited = set()
         for frame in typed.values():

@@ -232,6 +232,8 @@ def write_synthetic(
         "commitments": _commitments(events, rng, source_ids),
         **_cells(rng, source_ids),
     }
+    for name in ("positions", "outcomes", "events", "impacts", "commitments"):
+        tables[name]["checked"] = dt.date.today().isoformat()
     for name, frame in tables.items():
         for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
             stale.unlink(missing_ok=True)

@@ -135,6 +135,14 @@ def _id(name: str, what: str) -> Column:
     return Column(name, "id", f"Unique identifier of the {what}.", unique=True, max_length=80)
 
 
+def _checked() -> Column:
+    return Column(
+        "checked",
+        "date",
+        "The day the row was last verified against its sources (YYYY-MM-DD).",
+    )
+
+
 def _sources() -> Column:
     return Column(
         "source_ids",
@@ -235,6 +243,7 @@ TABLES: dict[str, Table] = {
                     allowed=CONFIDENCE,
                 ),
                 _sources(),
+                _checked(),
             ),
         ),
         Table(
@@ -253,6 +262,7 @@ TABLES: dict[str, Table] = {
                     allowed=ALIGNMENTS,
                 ),
                 _sources(),
+                _checked(),
             ),
         ),
         Table(
@@ -299,6 +309,7 @@ TABLES: dict[str, Table] = {
                 Column("quad_class", "id", "CAMEO quad class.", allowed=QUAD_CLASSES),
                 Column("key_moment", "bool", "true for the moments labelled on the timeline."),
                 _sources(),
+                _checked(),
             ),
         ),
         Table(
@@ -325,6 +336,7 @@ TABLES: dict[str, Table] = {
                 ),
                 _text("effect", "The effect, in one neutral sentence."),
                 _sources(),
+                _checked(),
             ),
         ),
         Table(
@@ -372,6 +384,7 @@ TABLES: dict[str, Table] = {
                     references="events",
                 ),
                 _sources(),
+                _checked(),
             ),
         ),
     )

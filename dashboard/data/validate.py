@@ -342,3 +342,26 @@ def check_evidence(typed: pd.DataFrame, raw: RawTable) -> list[DataError]:
         "evidence_event_ids",
         lambda v: "a kept, partly kept or broken verdict needs the events that show it",
     )
+
+
+def check_stretches(typed: pd.DataFrame, raw: RawTable, keys: list[str]) -> list[DataError]:
+    """Rows of one cell (``keys``) are stretches of time that follow each other, never overlap.
+
+    A position may move within a term: each row is a stretch from stated_from to stated_to (or
+    that one day), and the next stretch of the same cell must start after it ends.
+    """
+    dated = typed.dropna(subset=[*keys, "stated_from"]).sort_values([*keys, "stated_from"])
+    ends = dated["stated_to"].fillna(dated["stated_from"])
+    previous_end = ends.groupby([dated[k] for k in keys], observed=True).shift()
+    overlapping = dated["stated_from"] <= previous_end
+    what = " × ".join(keys)
+    return [
+        DataError(
+            raw.file,
+            raw.row(int(index)),
+            "stated_from",
+            f"{_show(raw.frame.loc[index, 'stated_from'])} overlaps the previous position of the "
+            f"same {what}, stated to {previous_end[index]:%Y-%m-%d}",
+        )
+        for index in overlapping[overlapping].index
+    ]

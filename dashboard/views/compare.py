@@ -149,8 +149,11 @@ for period in ("term1", "term2"):
         with column.container(border=True):
             st.caption(SIDE_NAMES[side])
             said = cell[cell["side"] == side]
-            for row in said.itertuples(index=False):
-                st.caption(f"{ACTOR_NAMES[row.actor]}, stance {row.stance:+d}")
+            for row in said.sort_values("stated_from").itertuples(index=False):
+                st.caption(
+                    f"{ACTOR_NAMES[row.actor]}, {matrices.stated_span(row)}, "
+                    f"stance {matrices.signed(row.stance)}"
+                )
                 st.text(row.position)
             if said.empty:
                 st.text("No stated position recorded.")

@@ -53,9 +53,10 @@ ui.download_csv(full_table, table_name, ctx.filters, "dl_table", rows=rows)
 st.download_button(
     "Download all filtered tables, licence and citation (zip)",
     data=lambda: export.zip_bytes(
-        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters), ui.documents(ctx.dataset)
+        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters),
+        ui.documents(ctx.dataset, ctx.filters),
     ),
-    file_name=export.file_name("all-tables", ctx.filters.describe(), "zip"),
+    file_name=export.file_name("all-tables", ctx.filters.describe(), "zip", ui.dataset_version()),
     mime="application/zip",
     on_click="ignore",
     key="dl_zip",

@@ -40,7 +40,8 @@ st.caption(
     (f"Matching events from {first} to {last}. " if first else "No events match. ")
     + "Periods: "
     + "; ".join(PERIOD_NAMES.values())
-    + f". Dataset last updated: {summary['updated'] or 'not stated'}."
+    + f". Dataset version {summary['version'] or 'not stated'}, released "
+    + f"{summary['updated'] or 'on a date not stated'}."
 )
 
 st.subheader("Alignment per area at a glance")

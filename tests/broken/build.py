@@ -133,7 +133,7 @@ def multiline_then_fault(directory: Path) -> None:
 
 def too_many_cells(directory: Path) -> None:
     set_cell("events.csv", 1, "description", MULTILINE)(directory)
-    replace(directory, "events.csv", "false,s3\n", "false,s3,extra\n")
+    replace(directory, "events.csv", "false,s3,2019-06-01\n", "false,s3,2019-06-01,extra\n")
 
 
 def extra_cell_every_row(directory: Path) -> None:
@@ -151,7 +151,7 @@ def duplicate_column(directory: Path) -> None:
 
 
 def blank_line_then_fault(directory: Path) -> None:
-    replace(directory, "events.csv", "s1\ne2,", "s1\n\ne2,")
+    replace(directory, "events.csv", "2019-06-01\ne2,", "2019-06-01\n\ne2,")
     replace(directory, "events.csv", "us_congress,USA;RUS,-3,", "us_congress,USA;RUS,-30,")
 
 
@@ -321,7 +321,7 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
     "too_many_cells": (
         "row 3 of events.csv has a 13th cell (after a multi-line cell in row 2)",
         too_many_cells,
-        ["events.csv:3:-: row has 13 cells but the header has 12"],
+        ["events.csv:3:-: row has 14 cells but the header has 13"],
     ),
     "extra_cell_every_row": (
         "every record of areas.csv has a 4th cell, the header 3 (pandas would read an index)",
@@ -378,13 +378,18 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
         add_row("sources.csv", "s4,Fourth source,Example,https://example.org/s4,,primary"),
         ["sources.csv:5:source_id: source 's4' is cited by no row"],
     ),
-    "second_position_same_cell": (
-        "a second US us_executive term1 position on ukraine",
+    "overlapping_positions_same_cell": (
+        "a second US us_executive term1 position on ukraine from 2018-01-01, while the first "
+        "runs to 2018-06-01",
         add_row(
             "positions.csv",
-            "p3,ukraine,US,us_executive,term1,Another position.,2,2018-01-01,,day,low,s1",
+            "p3,ukraine,US,us_executive,term1,Another position.,2,2018-01-01,,day,low,s1,"
+            "2019-06-01",
         ),
-        ["positions.csv:4:period: a second row for the same area_id × side × actor × period"],
+        [
+            "positions.csv:4:stated_from: '2018-01-01' overlaps the previous position of the "
+            "same area_id × side × actor × period, stated to 2018-06-01"
+        ],
     ),
     "stated_to_before_stated_from": (
         "stated_to 2016-12-01 before stated_from 2017-02-01",
