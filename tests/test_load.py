@@ -46,14 +46,17 @@ def test_every_table_has_rows(shipped, name):
     ("area", "side", "period"), list(itertools.product(AREA_IDS, SIDES, PERIODS))
 )
 def test_base_position_cell_present(shipped, area, side, period):
+    """Every area × side × term has the executive's position, as one or more dated stretches."""
     positions = shipped.positions
     cell = positions[
         (positions["area_id"] == area)
         & (positions["side"] == side)
         & (positions["actor"] == BASE_ACTOR[side])
         & (positions["period"] == period)
-    ]
-    assert len(cell) == 1
+    ].sort_values("stated_from")
+    assert len(cell) >= 1
+    ends = cell["stated_to"].fillna(cell["stated_from"])
+    assert (cell["stated_from"].iloc[1:].to_numpy() > ends.iloc[:-1].to_numpy()).all()
 
 
 def test_enough_events(shipped):
