@@ -22,20 +22,13 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import psutil
 from playwright.async_api import async_playwright
 
-from dashboard import matrices
+from dashboard import matrices, registry
 from dashboard.data import load_dataset
 from dashboard.filters import parse_query
 from tests.browser import harness
 
-ROUTE = ("data", "compare", "map", "timeline", "data", "overview")
-TITLES = {
-    "overview": "Overview",
-    "compare": "Compare",
-    "map": "Impact map",
-    "timeline": "Timeline",
-    "data": "Data",
-    "sources": "Sources & methodology",
-}
+ROUTE = ("data", "compare", "say-do", "map", "timeline", "data", "overview")
+TITLES = {path: label for _, path, label in registry.PAGES}  # the sidebar link of each page
 SESSION_TTL_S = 2  # server.disconnectedSessionTTL: forget closed sessions quickly
 TIMEOUT_MS = 120_000  # twenty sessions share two cores with the server
 STAGGER_S = 0.5

@@ -122,7 +122,13 @@ def test_zip_download_holds_every_filtered_table_and_the_licence(page, server):
     _, tables = _expected_events(Filters(areas=("arms_control",)))
     with zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes())) as archive:
         names = set(archive.namelist())
-        assert {f"{t}.csv" for t in tables} | {"LICENCE-data.txt", "CITATION.txt"} == names
+        assert {f"{t}.csv" for t in tables} | {
+            "README.txt",
+            "LICENCE-data.txt",
+            "CITATION.txt",
+        } == names
+        version = load_dataset(DATA).meta["version"]
+        assert f"Dataset version {version}," in archive.read("README.txt").decode()
         assert archive.read("positions.csv") == export.csv_bytes(tables["positions"])
 
 

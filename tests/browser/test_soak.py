@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.browser import harness
+from scripts.soak import ROUTE
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,6 @@ def test_twenty_sessions_keep_their_own_filters_and_memory_returns():
     report = json.loads(result.stdout)
     print(report)
     assert report["errors"] == 0, report["error_samples"]
-    assert report["page_loads"] == 20 * len(harness.PAGES)
+    assert report["page_loads"] == 20 * len(ROUTE)
     assert report["memory_within_10_percent"], report
     assert result.returncode == 0
