@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -288,22 +289,25 @@ def alignment_heatmap(table: pd.DataFrame) -> go.Figure:
 SHARE_KEPT = "Blues"  # sequential, colour-blind safe; no colour where no share is given
 
 
-def say_do_heatmap(share: pd.DataFrame, text: pd.DataFrame) -> go.Figure:
-    """Commitments per area and side × period: the counts written in every cell, coloured by
-    the share kept where enough are resolved to give one."""
+def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFrame) -> go.Figure:
+    """Commitments per area and side × period: the counts written in every cell as figures
+    (``say_do.cell_figures``), in words on hover, coloured by the share kept where enough are
+    resolved to give one."""
     if share.empty:
         return empty_figure()
-    cells = text.map(
-        lambda t: "<br>".join(plain(line, 22, break_words=False) for line in t.split("\n"))
-    )
+
+    def lines(frame: pd.DataFrame) -> np.ndarray:
+        return frame.map(lambda t: "<br>".join(plain(line) for line in t.split("\n"))).to_numpy()
+
     return _heatmap(
         share.astype("float64"),
-        cells.to_numpy(),
-        row_height=96,
+        lines(figures),
+        row_height=56,
         label_widths=(16, 40),
         column_text=side_term_labels(share.columns),
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
-        textfont={"size": 12},
+        customdata=lines(words),
+        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
+        textfont={"size": 13},
         colorscale=SHARE_KEPT,
         zmin=0,
         zmax=1,

@@ -62,19 +62,33 @@ def cell_text(row: pd.Series) -> str:
     return "\n".join([", ".join(parts), share])
 
 
+def cell_figures(row: pd.Series) -> str:
+    """The cell as figures that fit a phone: "2·1·1·2·0" (kept · partly kept · broken · in
+    progress · unclear), then the share kept or a dash where too few are resolved."""
+    counts = "·".join(str(int(row[v])) for v in VERDICTS)
+    share = "–" if pd.isna(row["share_kept"]) else f"{row['share_kept']:.0%} kept"
+    return f"{counts}\n{share}"
+
+
+NO_COMMITMENT = "no commitment recorded"
+
+
 def verdict_matrix(
     counts: pd.DataFrame, names: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The share kept (colour) and the cell text, areas as rows and side × period as columns."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Areas as rows, side × period as columns: the share kept (colour), the figures written in
+    each cell (``cell_figures``) and the same in words for hovering (``cell_text``)."""
     columns = [column_name(s, p) for p in PERIODS for s in SIDES]
     present = [c for c in columns if c in set(counts["column"])]
     rows = [n for a, n in names.items() if a in set(counts["area_id"])]
     share = pd.DataFrame(index=rows, columns=present, dtype="Float64")
-    text = pd.DataFrame("no commitment recorded", index=rows, columns=present, dtype=object)
+    figures = pd.DataFrame("", index=rows, columns=present, dtype=object)
+    words = pd.DataFrame(NO_COMMITMENT, index=rows, columns=present, dtype=object)
     for _, row in counts.iterrows():
         share.loc[row["area"], row["column"]] = row["share_kept"]
-        text.loc[row["area"], row["column"]] = cell_text(row)
-    return share, text
+        figures.loc[row["area"], row["column"]] = cell_figures(row)
+        words.loc[row["area"], row["column"]] = cell_text(row)
+    return share, figures, words
 
 
 def in_cell(commitments: pd.DataFrame, area: str, side: str, period: str) -> pd.DataFrame:

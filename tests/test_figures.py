@@ -248,13 +248,18 @@ def test_alignment_heatmap_scores_the_word_and_writes_it_in_the_cell():
 
 def test_say_do_heatmap_writes_the_counts_and_escapes_data_text():
     share = pd.DataFrame({"Russia · 2nd Trump term": [0.5, None]}, index=["Ukraine", "<b>x</b>"])
-    text = pd.DataFrame(
-        {"Russia · 2nd Trump term": ["2 kept, 2 broken\n50% of 4 resolved kept", "1 unclear\n0"]},
+    figures_text = pd.DataFrame(
+        {"Russia · 2nd Trump term": ["2·0·2·0·0\n50% kept", "0·0·0·0·1\n–"]}, index=share.index
+    )
+    words = pd.DataFrame(
+        {"Russia · 2nd Trump term": ["2 kept, 2 broken\n50% of 4 resolved kept", "1 unclear"]},
         index=share.index,
     )
-    figure = figures.say_do_heatmap(share, text)
+    figure = figures.say_do_heatmap(share, figures_text, words)
     heat = figure.data[0]
-    assert "2 kept, 2 broken<br>50% of 4 resolved kept" in heat.text[0][0]
+    assert heat.text[0][0] == "2·0·2·0·0<br>50% kept"
+    assert heat.customdata[0][0] == "2 kept, 2 broken<br>50% of 4 resolved kept"
     assert "<b>" not in "".join(heat.y)
     assert heat.zmin == 0 and heat.zmax == 1
-    assert figures.say_do_heatmap(share.iloc[:0], text.iloc[:0]).layout.annotations
+    empty = figures.say_do_heatmap(share.iloc[:0], figures_text.iloc[:0], words.iloc[:0])
+    assert empty.layout.annotations

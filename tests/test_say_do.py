@@ -63,11 +63,13 @@ def test_cells_follow_the_area_order_and_the_matrix_keeps_both_sides():
     )
     counts = say_do.verdict_counts(frame, NAMES)
     assert list(counts["area_id"]) == ["ukraine", "arms_control"]
-    share, text = say_do.verdict_matrix(counts, NAMES)
+    share, figures, words = say_do.verdict_matrix(counts, NAMES)
     assert list(share.index) == ["Ukraine", "Arms control"]
     assert list(share.columns) == ["United States · 2nd Trump term", "Russia · 2nd Trump term"]
     assert share.loc["Arms control", "Russia · 2nd Trump term"] == 1.0
-    assert text.loc["Arms control", "United States · 2nd Trump term"] == "no commitment recorded"
+    assert figures.loc["Arms control", "Russia · 2nd Trump term"] == "3·0·0·0·0\n100% kept"
+    assert figures.loc["Ukraine", "United States · 2nd Trump term"] == "0·0·1·0·0\n–"
+    assert words.loc["Arms control", "United States · 2nd Trump term"] == "no commitment recorded"
 
 
 def test_no_commitments_give_an_empty_table():

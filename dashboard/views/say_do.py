@@ -13,9 +13,10 @@ counts = say_do.verdict_counts(commitments, ctx.shown)
 st.title("Say vs do")
 ui.filter_caption(ctx, ("commitments",))
 st.caption(
-    "Each cell counts one side's commitments in an area and term by verdict: kept, partly kept, "
-    f"broken, in progress or unclear. The colour is the share kept among resolved ones (kept, "
-    f"partly kept or broken), given only where at least {say_do.MIN_RESOLVED} are resolved. "
+    "Each cell counts one side's commitments in an area and term by verdict, in this order: "
+    "kept · partly kept · broken · in progress · unclear (hover a cell for the words). Below "
+    "the counts, and as the colour: the share kept among resolved ones (kept, partly kept or "
+    f"broken), given only where at least {say_do.MIN_RESOLVED} are resolved (– where fewer). "
     "Click a cell, or pick it below, to list the commitments behind it. The rules for each "
     "verdict are on the Sources & methodology page."
 )
@@ -23,9 +24,8 @@ picked = None
 if counts.empty:
     ui.empty_state("commitments")
 else:
-    share, text = say_do.verdict_matrix(counts, ctx.shown)
     picked = ui.clickable_chart(
-        figures.clickable_cells(figures.say_do_heatmap(share, text)),
+        figures.clickable_cells(figures.say_do_heatmap(*say_do.verdict_matrix(counts, ctx.shown))),
         "say_do",
         title="Commitments and what became of them",
     )
