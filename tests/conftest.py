@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.data import load_dataset
 from dashboard.data.synth import write_synthetic
-from dashboard.matrices import index_dataset
+from dashboard.engine import EngineConfig, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -19,9 +19,14 @@ def shipped():
     return load_dataset(DATA)
 
 
+def duckdb_store(dataset, directory: Path, version: str) -> Store:
+    """The dataset's events in the default engine, DuckDB."""
+    return Store.for_dataset(EngineConfig(), dataset, directory, version)
+
+
 @pytest.fixture(scope="session")
-def shipped_index(shipped):
-    return index_dataset(shipped)
+def shipped_store(shipped):
+    return duckdb_store(shipped, DATA, "shipped")
 
 
 @pytest.fixture(scope="session")

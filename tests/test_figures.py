@@ -66,13 +66,11 @@ def test_impact_map_uses_iso3_and_escaped_effects():
     assert list(figure.layout.geo.lonaxis.range) == [-25, 50]
 
 
-def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
+def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_store):
     names = matrices.area_names(shipped)
-    events = matrices.filter_events(shipped_index, Filters())
-    points = matrices.timeline_points(
-        events, matrices.filter_cube(shipped_index, Filters()), names, 3000
-    )
-    moments = matrices.key_moments(shipped_index, matrices.event_mask(shipped_index, Filters()), 30)
+    events = shipped_store.newest(Filters())
+    points = matrices.timeline_points(events, None, names, 3000)
+    moments = shipped_store.key_moments(Filters(), 30)
     assert len(moments) == shipped.events["key_moment"].sum()
     figure = figures.timeline(points, moments, list(names.values()))
     *areas, labels = figure.data
