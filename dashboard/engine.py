@@ -155,6 +155,8 @@ class SparkEngine:
         for key, value in config.spark_conf.items():
             builder = builder.config(key, str(value))
         self.session = builder.getOrCreate()
+        if not config.spark_master.startswith("sc://"):
+            self.session.sparkContext.setLogLevel("ERROR")
         self._backend = ibis.pyspark.connect(self.session)
 
     def backend(self):

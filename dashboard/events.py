@@ -140,10 +140,23 @@ def matching(
     return events.filter(*conditions) if conditions else events
 
 
+NEWEST_FIRST = (ibis.desc("date"), ibis.asc("event_id"))
+
+
 def newest(events: ir.Table, limit: int | None = None, offset: int = 0) -> ir.Table:
-    """Newest first; events of one day by id, so every engine gives the same order."""
-    ordered = events.order_by([ibis.desc("date"), "event_id"])
-    return ordered.limit(limit, offset=offset) if limit is not None or offset else ordered
+    """Newest first; events of one day by id, so every engine gives the same order.
+
+    A page past the first is cut by row number over that order: Ibis's own ``offset`` on
+    PySpark numbers rows over no order and leaks its number column.
+    """
+    if offset:
+        position = ibis.row_number().over(order_by=NEWEST_FIRST)
+        numbered = events.mutate(_position=position)
+        end = numbered._position < offset + limit if limit is not None else ibis.literal(True)
+        page = numbered.filter(numbered._position >= offset, end)
+        return page.order_by(NEWEST_FIRST).drop("_position")
+    ordered = events.order_by(NEWEST_FIRST)
+    return ordered.limit(limit) if limit is not None else ordered
 
 
 def daily_cube(events: ir.Table) -> ir.Table:
