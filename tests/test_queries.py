@@ -27,7 +27,7 @@ from tests import engine_setup
 from tests.conftest import DATA
 from tests.test_filter_reference import CASES, matches, qualifying_areas, read_rows
 
-ENGINES = ("duckdb", "pyspark")
+ENGINES = ("duckdb", pytest.param("pyspark", marks=pytest.mark.pyspark))
 DATASETS = ("shipped", "shipped-parquet", "synthetic-parquet")
 PAGE = (3, 7)  # offset, rows: a page of the Data table
 KEY_MOMENTS = 5
@@ -229,3 +229,24 @@ def test_the_cube_is_built_once_per_dataset_version(directories, request, engine
     backend = store.engine.backend()
     assert store._cube in backend.list_tables()
     assert int(store.daily_cube(Filters())["events"].sum()) >= store.total
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_directory_of_parquet_files_answers_like_one_file(
+    directories, request, tmp_path_factory, engine
+):
+    """``events.parquet`` may be a directory of files (as Spark writes it), read in place."""
+    if engine == "pyspark":
+        request.getfixturevalue("spark_config")
+    single = directories["synthetic-parquet"][0]
+    split = tmp_path_factory.mktemp("parquet-dir") / "synthetic"
+    shutil.copytree(single, split, ignore=shutil.ignore_patterns("events.parquet"))
+    events = pd.read_parquet(single / "events.parquet")
+    (split / "events.parquet").mkdir()
+    for part, rows in enumerate((events.iloc[:700], events.iloc[700:])):
+        rows.to_parquet(split / "events.parquet" / f"part-{part}.parquet", index=False)
+    config = request.getfixturevalue("spark_config") if engine == "pyspark" else EngineConfig()
+    store = Store.for_dataset(config, load_dataset(split), split, f"split_{engine}")
+    whole = store_for(engine, "synthetic-parquet", directories, request)
+    for filters in (Filters(), CASES[-1], Filters(search="Synthetic talks")):
+        assert_engines_agree(answers(whole, filters), answers(store, filters))
