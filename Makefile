@@ -16,7 +16,8 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)  ## serve the dashboard on the shipped dataset
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
 
-test: $(INSTALLED)  ## every test, browser tests included (installs Chromium and axe-core if missing)
+test: $(INSTALLED)  ## every test, PySpark and browser tests included (installs Java, Chromium and axe-core if missing)
+	$(PY) -m tests.engine_setup
 	$(PY) -m tests.browser.setup
 	$(PY) -m pytest
 

@@ -1,24 +1,20 @@
 """Shape the dataset into the tables the pages show: pure pandas, DataFrames in, DataFrames out.
 
-Events are indexed once (``index_events``): each event gets a bit mask of its areas and sides,
-its repeated text columns become categoricals, and a daily cube of counts and score sums per area
-is built. A filter change then combines integer masks and filters the small cube; rows are only
-materialised for what a page shows (the newest N, one page of the Data table).
+The small curated tables (areas, positions, outcomes, impacts, sources) are filtered here. The
+events live in an engine (``dashboard.engine.Store``): what this module gets of them is already
+an answer, a few rows or an aggregate, which it shapes for the page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 import pycountry
 
 from dashboard.data import Dataset
-from dashboard.data.load import period_of
 from dashboard.data.tables import (
     ACTOR_NAMES,
     PERIOD_NAMES,
@@ -30,65 +26,12 @@ from dashboard.data.tables import (
 )
 from dashboard.filters import Filters, search_terms
 
-US_ACTORS = ("us_executive", "us_congress", "us_justice")
-RU_ACTORS = ("ru_government",)
-SIDE_BITS = {"US": 1, "RU": 2}
+if TYPE_CHECKING:
+    from dashboard.engine import Store
+
 BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
-EVENT_TEXT = ("title", "description")
 TERM_LABELS = {"term1": "1st Trump term", "term2": "2nd Trump term"}
 NO_VALUE = "—"
-CATEGORICAL = ("date_precision", "area_ids", "actors", "countries", "quad_class", "source_ids")
-
-
-@dataclass(frozen=True)
-class EventIndex:
-    """Events with bit masks, their newest-first order, and a daily per-area cube of them.
-
-    The events stay in file order: sorting them would copy every column, which at a million
-    events held two copies in memory at once (514 MB above the process's base, measured). Row
-    selection goes through ``select_events``, which reads them newest first via ``newest_first``.
-    """
-
-    events: pd.DataFrame
-    cube: pd.DataFrame
-    area_bits: dict[str, int]
-    newest_first: np.ndarray  # row positions, newest event first (ties keep file order)
-    outcome_status: dict[tuple[str, str], str] = field(default_factory=dict)  # (area, period)
-
-
-def _bits_for(cells: pd.Series, bits: dict[str, int]) -> pd.Series:
-    """Bit mask of a ';'-separated cell, computed once per distinct cell value.
-
-    The bits are OR-ed, never summed: two actors of one side must set that side's bit once
-    (a sum once turned two US actors into the Russia bit).
-    """
-    categories = pd.Categorical(cells)
-    lookup = [
-        functools.reduce(operator.or_, (bits.get(item, 0) for item in c.split(";")), 0)
-        for c in categories.categories
-    ]
-    masks = np.array([*lookup, 0], dtype="int64")  # code -1 (blank cell) takes the last entry
-    return pd.Series(masks[categories.codes], index=cells.index)
-
-
-def index_events(
-    events: pd.DataFrame, area_ids: list[str], outcomes: pd.DataFrame | None = None
-) -> EventIndex:
-    """Index the events; ``outcomes`` give the status of each area × period cell."""
-    area_bits = {area: 1 << i for i, area in enumerate(area_ids)}
-    side_bits = {a: SIDE_BITS["US"] for a in US_ACTORS} | {a: SIDE_BITS["RU"] for a in RU_ACTORS}
-    indexed = events.astype({c: "category" for c in CATEGORICAL}).reset_index(drop=True)
-    indexed["area_mask"] = _bits_for(indexed["area_ids"], area_bits)
-    indexed["side_mask"] = _bits_for(indexed["actors"], side_bits)
-    days = indexed["date"].to_numpy(dtype="datetime64[us]").view("int64")
-    newest_first = np.argsort(-days, kind="stable")
-    status = {} if outcomes is None else outcome_status(outcomes)
-    return EventIndex(indexed, _cube(indexed, area_bits), area_bits, newest_first, status)
-
-
-def index_dataset(dataset: Dataset) -> EventIndex:
-    """The event index of a loaded dataset."""
-    return index_events(dataset.events, list(dataset.areas["area_id"]), dataset.outcomes)
 
 
 def outcome_status(outcomes: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -107,20 +50,6 @@ def status_cells(status: dict[tuple[str, str], str], filters: Filters) -> set[tu
     return {cell for cell, value in status.items() if value in filters.statuses}
 
 
-def _cube(events: pd.DataFrame, area_bits: dict[str, int]) -> pd.DataFrame:
-    numbers = events[["date", "side_mask", "quad_class", "goldstein", "area_mask"]]
-    parts = []
-    for area, bit in area_bits.items():
-        in_area = numbers[(numbers["area_mask"] & bit) != 0]
-        grouped = in_area.groupby(["date", "side_mask", "quad_class"], observed=True)
-        part = grouped["goldstein"].agg(events="count", goldstein_sum="sum").reset_index()
-        part["area_id"] = area
-        parts.append(part)
-    cube = pd.concat(parts, ignore_index=True)
-    cube["period"] = period_of(cube["date"])
-    return cube
-
-
 def _text_match(frame: pd.DataFrame, columns: tuple[str, ...], search: str) -> pd.Series:
     """Rows holding every word or quoted phrase of ``search`` in one of ``columns``."""
     match = pd.Series(True, index=frame.index)
@@ -131,132 +60,6 @@ def _text_match(frame: pd.DataFrame, columns: tuple[str, ...], search: str) -> p
             found |= text.str.contains(term, regex=False)
         match &= found
     return match
-
-
-def _area_terms(index: EventIndex, filters: Filters) -> list[tuple[str | None, int]] | None:
-    """(period, area bits) pairs of which an event must meet one; None: no area restriction.
-
-    Without a status filter it is the chosen areas in any period. With one, each period keeps
-    the chosen areas whose outcome in that period has the status, so an event counts only
-    through an area and period that both qualify.
-    """
-    chosen = filters.areas or tuple(index.area_bits)
-    if filters.statuses:
-        by_period: dict[str | None, int] = {}
-        for area, period in status_cells(index.outcome_status, filters):
-            if area in chosen:
-                by_period[period] = by_period.get(period, 0) | index.area_bits.get(area, 0)
-        return list(by_period.items())
-    if filters.areas:
-        return [(None, sum(index.area_bits.get(a, 0) for a in set(filters.areas)))]
-    return None
-
-
-def _time_and_side_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    if filters.side:
-        mask &= (frame["side_mask"].to_numpy() & SIDE_BITS[filters.side]) != 0
-    if filters.period:
-        mask &= (frame["period"] == filters.period).to_numpy()
-    if filters.start:
-        mask &= (frame["date"] >= pd.Timestamp(filters.start)).to_numpy()
-    if filters.end:
-        mask &= (frame["date"] <= pd.Timestamp(filters.end)).to_numpy()
-    return mask
-
-
-def _event_mask(events: pd.DataFrame, index: EventIndex, filters: Filters) -> np.ndarray:
-    mask = _time_and_side_mask(events, filters)
-    terms = _area_terms(index, filters)
-    if terms is not None:
-        area_mask = events["area_mask"].to_numpy()
-        periods = events["period"].to_numpy()
-        hit = np.zeros(len(events), dtype=bool)
-        for period, bits in terms:
-            in_area = (area_mask & bits) != 0
-            hit |= in_area if period is None else in_area & (periods == period)
-        mask &= hit
-    return mask
-
-
-def _cube_mask(cube: pd.DataFrame, index: EventIndex, filters: Filters) -> np.ndarray:
-    mask = _time_and_side_mask(cube, filters)
-    if filters.areas:
-        mask &= cube["area_id"].isin(filters.areas).to_numpy()
-    if filters.statuses:
-        cells = status_cells(index.outcome_status, filters)
-        pairs = zip(cube["area_id"], cube["period"], strict=True)
-        mask &= np.fromiter((pair in cells for pair in pairs), dtype=bool, count=len(cube))
-    return mask
-
-
-def _cells_holding(cells: pd.Series, item: str) -> np.ndarray:
-    """Rows of a categorical ';'-separated column whose cell lists ``item``."""
-    hits = [i for i, cell in enumerate(cells.cat.categories) if item in cell.split(";")]
-    return np.isin(cells.cat.codes.to_numpy(), hits)
-
-
-def event_mask(
-    index: EventIndex,
-    filters: Filters,
-    area: str | None = None,
-    country: str | None = None,
-    year: int | None = None,
-) -> np.ndarray:
-    """Which events match the filters, and an area, country or year: one bool per event."""
-    events = index.events
-    mask = _event_mask(events, index, filters)
-    if year:
-        mask &= (events["date"].dt.year == year).to_numpy()
-    if area:
-        mask &= (events["area_mask"].to_numpy() & index.area_bits.get(area, 0)) != 0
-    if country:
-        mask &= _cells_holding(events["countries"], country)
-    if filters.search:
-        rows = np.flatnonzero(mask)
-        hits = _text_match(events.iloc[rows], EVENT_TEXT, filters.search).to_numpy()
-        mask = np.zeros(len(events), dtype=bool)
-        mask[rows[hits]] = True
-    return mask
-
-
-def event_ids_mask(index: EventIndex, cells: pd.Series) -> np.ndarray:
-    """Events named in any ';'-separated cell of ``cells`` (a commitment's evidence)."""
-    ids = {i for cell in cells.dropna() for i in str(cell).split(";") if i}
-    return index.events["event_id"].isin(ids).to_numpy()
-
-
-def select_events(
-    index: EventIndex, mask: np.ndarray, start: int = 0, stop: int | None = None
-) -> pd.DataFrame:
-    """The matching events from ``start`` to ``stop`` (newest first), without copying the rest."""
-    order = index.newest_first
-    return index.events.iloc[order[np.asarray(mask, dtype=bool)[order]][start:stop]]
-
-
-def filter_events(index: EventIndex, filters: Filters, limit: int | None = None) -> pd.DataFrame:
-    """The events that match every filter, newest first (the first ``limit`` of them)."""
-    return select_events(index, event_mask(index, filters), stop=limit)
-
-
-def cited_by_events(index: EventIndex, mask: np.ndarray) -> set[str]:
-    """Source ids cited by the matching events, from the categorical codes."""
-    cells = index.events["source_ids"]
-    codes = np.unique(cells.cat.codes.to_numpy()[mask])
-    ids: set[str] = set()
-    for cell in cells.cat.categories[codes[codes >= 0]]:
-        ids.update(cell.split(";"))
-    return ids
-
-
-def filter_cube(index: EventIndex, filters: Filters) -> pd.DataFrame:
-    """Daily per-area counts and score sums under the filters, from the cube where possible."""
-    if filters.search:
-        matched = filter_events(index, filters)
-        cube = _cube(matched, index.area_bits)
-    else:
-        cube = index.cube
-    return cube[_cube_mask(cube, index, filters)]
 
 
 TEXT_COLUMNS = {
@@ -346,12 +149,12 @@ def area_names(dataset: Dataset) -> dict[str, str]:
     return dict(zip(dataset.areas["area_id"], dataset.areas["name"], strict=True))
 
 
-def area_year_matrix(cube: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Events and mean cooperation–conflict score per area and year (long form)."""
-    if cube.empty:
+def area_year_matrix(sums: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Events and mean cooperation–conflict score per area and year (long form), from the
+    engine's per area and year sums (``Store.area_year``)."""
+    if sums.empty:
         return pd.DataFrame(columns=["area_id", "area", "year", "events", "mean_goldstein"])
-    grouped = cube.assign(year=cube["date"].dt.year).groupby(["area_id", "year"], observed=True)
-    matrix = grouped[["events", "goldstein_sum"]].sum().reset_index()
+    matrix = sums.copy()
     matrix["mean_goldstein"] = (matrix["goldstein_sum"] / matrix["events"]).round(2)
     matrix["area"] = matrix["area_id"].map(names)
     matrix["events"] = matrix["events"].astype("int64")
@@ -549,9 +352,10 @@ def impact_by_country(impacts: pd.DataFrame, names: dict[str, str]) -> pd.DataFr
 
 
 def timeline_points(
-    events: pd.DataFrame, cube: pd.DataFrame, names: dict[str, str], max_points: int
+    events: pd.DataFrame, monthly: pd.DataFrame | None, names: dict[str, str], max_points: int
 ) -> pd.DataFrame:
-    """Events as points, or, past ``max_points``, one point per area and month from the cube.
+    """Events as points, or, past ``max_points``, one point per area and month (``monthly``:
+    the engine's per area and month sums, ``Store.area_month``).
 
     An event is drawn in its first area among ``names`` (the areas shown), so a filter on
     Human rights never colours a mark as Ukraine. The monthly points count an event once in
@@ -564,8 +368,7 @@ def timeline_points(
             .map(lambda cell: next((names[a] for a in cell.split(";") if a in names), NO_VALUE))
         )
         return events.assign(area=first_area, count=1)
-    month = cube["date"].dt.to_period("M").dt.to_timestamp()
-    grouped = cube.assign(date=month, area=cube["area_id"].map(names)).groupby(
+    grouped = monthly.assign(area=monthly["area_id"].map(names)).groupby(
         ["date", "area"], observed=True
     )
     summary = grouped[["events", "goldstein_sum"]].sum().reset_index()
@@ -585,55 +388,27 @@ def event_choices(events: pd.DataFrame, limit: int, also: list[str]) -> dict[str
     return dict(zip(listed["event_id"].astype("string"), text, strict=True))
 
 
-def key_moments(index: EventIndex, mask: np.ndarray, limit: int) -> pd.DataFrame:
-    """The newest ``limit`` key moments among the matching events, oldest first."""
-    key = index.events["key_moment"].fillna(False).to_numpy(dtype=bool)
-    return select_events(index, mask & key, stop=limit).sort_values("date")
-
-
-def dataset_summary(dataset: Dataset) -> dict[str, object]:
-    """Counts, date span and last update for the overview."""
-    events = dataset.events
-    return {
-        "areas": len(dataset.areas),
-        "events": len(events),
-        "positions": len(dataset.positions),
-        "outcomes": len(dataset.outcomes),
-        "impacts": len(dataset.impacts),
-        "countries": dataset.impacts["country"].nunique(),
-        "sources": len(dataset.sources),
-        "primary_sources": int((dataset.sources["kind"] == "primary").sum()),
-        "first_date": events["date"].min().date() if len(events) else None,
-        "last_date": events["date"].max().date() if len(events) else None,
-        "updated": dataset.meta.get("updated", ""),
-    }
-
-
-def view_summary(dataset: Dataset, index: EventIndex, filters: Filters) -> dict[str, object]:
+def view_summary(dataset: Dataset, store: Store, filters: Filters) -> dict[str, object]:
     """The overview's counts under the filters, beside the whole dataset's."""
-    mask = event_mask(index, filters)
-    tables = filtered_small_tables(dataset, index, filters, mask)
-    dates = index.events["date"].to_numpy()[mask]
+    tables = filtered_small_tables(dataset, store, filters)
+    count, first, last = store.span(filters)
     return {
-        "events": int(mask.sum()),
-        "all_events": len(index.events),
+        "events": count,
+        "all_events": store.total,
         "areas": len(tables["areas"]),
         "countries": tables["impacts"]["country"].nunique(),
         "sources": len(tables["sources"]),
         "primary_sources": int((tables["sources"]["kind"] == "primary").sum()),
-        "first_date": pd.Timestamp(dates.min()).date() if len(dates) else None,
-        "last_date": pd.Timestamp(dates.max()).date() if len(dates) else None,
+        "first_date": first.date() if first is not None else None,
+        "last_date": last.date() if last is not None else None,
         "updated": dataset.meta.get("updated", ""),
         "version": dataset.meta.get("version", ""),
     }
 
 
-INTERNAL_COLUMNS = ["area_mask", "side_mask"]
-
-
-def public_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Events without the index's internal columns, as users see and export them."""
-    return events.drop(columns=[c for c in INTERNAL_COLUMNS if c in events])
+def ids_in(cells: pd.Series) -> tuple[str, ...]:
+    """The distinct ids named in ';'-separated cells, in order of first mention."""
+    return tuple(dict.fromkeys(i for cell in cells.dropna() for i in str(cell).split(";") if i))
 
 
 def cited_sources(cells: list[pd.Series], sources: pd.DataFrame) -> pd.DataFrame:
@@ -649,25 +424,22 @@ CURATED = ("positions", "outcomes", "impacts", "commitments")
 EXPORTED = ("events", *CURATED)  # the tables the filters reach in an export
 
 
-def filtered_tables(
-    dataset: Dataset, index: EventIndex, filters: Filters
-) -> dict[str, pd.DataFrame]:
-    """Every table under the filters, events included (for exports)."""
-    mask = event_mask(index, filters)
-    tables = filtered_small_tables(dataset, index, filters, mask)
-    tables["events"] = public_events(select_events(index, mask))
+def filtered_tables(dataset: Dataset, store: Store, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Every table under the filters, events included, newest first (for exports)."""
+    tables = filtered_small_tables(dataset, store, filters)
+    tables["events"] = store.newest(filters)
     return tables
 
 
 def filtered_small_tables(
-    dataset: Dataset, index: EventIndex, filters: Filters, mask: np.ndarray
+    dataset: Dataset, store: Store, filters: Filters
 ) -> dict[str, pd.DataFrame]:
     """Every table but events under the filters; sources include those the events cite."""
     tables = {name: filtered(dataset, name, filters) for name in CURATED}
     areas = dataset.areas
     if filters.areas:
         areas = areas[areas["area_id"].isin(filters.areas)]
-    ids = cited_by_events(index, mask)
+    ids = store.cited_source_ids(filters)
     for frame in tables.values():
         for cell in frame["source_ids"].dropna().unique():
             ids.update(cell.split(";"))

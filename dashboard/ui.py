@@ -1,7 +1,8 @@
 """The page edge: cached loading, the shared sidebar filters, and small rendering helpers.
 
-Pages call ``context()`` and get the dataset, the event index and the active filters; they never
-read files. Data text is shown with ``st.text`` or inside tables, never as Markdown or HTML.
+Pages call ``context()`` and get the dataset, the event store and the active filters; they never
+read files, and ask the store questions without knowing which engine answers. Data text is
+shown with ``st.text`` or inside tables, never as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, export, figures, matrices, say_do
+from dashboard import about, engine, export, figures, matrices, say_do
 from dashboard.data import (
     DataError,
     Dataset,
     DatasetError,
     data_dir_from_env,
     load_dataset,
-    release_unused_memory,
 )
 from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import (
@@ -54,7 +54,7 @@ class Context:
     """What a page works from: the data, the filters, and the names of all and of shown areas."""
 
     dataset: Dataset
-    index: matrices.EventIndex
+    store: engine.Store
     filters: Filters
     names: dict[str, str]
     shown: dict[str, str]
@@ -72,30 +72,30 @@ def _stamp(directory: Path) -> tuple:
     )
 
 
-@st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=2)
-def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, matrices.EventIndex | None, list]:
-    """The checked dataset and its event index, shared read-only by every session.
+@st.cache_resource(
+    show_spinner="Loading and checking the dataset…",
+    max_entries=2,
+    on_release=lambda loaded: loaded[1] and loaded[1].close(),
+)
+def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, engine.Store | None, list]:
+    """The checked dataset and its event store, shared read-only by every session.
 
-    ``st.cache_resource`` rather than ``st.cache_data`` on purpose: cache_data hands each rerun
-    a fresh unpickled copy, which at a million events cost 0.38 s and about 360 MB per call
-    (measured by ``make bench``). Nothing downstream mutates these frames. The dataset keeps one
-    copy of the events: the index's, with categorical columns.
+    ``st.cache_resource``: one engine per dataset version (``stamp``), built once with its
+    derived tables. The dataset keeps the small tables; its events are handed to the engine.
     """
     try:
         dataset = load_dataset(directory)
     except DatasetError as exc:
         return None, None, exc.errors
-    release_unused_memory()
-    index = matrices.index_dataset(dataset)
-    dataset = replace(dataset, events=index.events)
-    release_unused_memory()
-    return dataset, index, []
+    config = engine.config_from_env()
+    store = engine.Store.for_dataset(config, dataset, Path(directory), engine.fingerprint(stamp))
+    return replace(dataset, events=None), store, []
 
 
-def load() -> tuple[Dataset | None, matrices.EventIndex | None, list[DataError], Path]:
+def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
     directory = data_dir_from_env()
-    dataset, index, errors = _load(str(directory), _stamp(directory))
-    return dataset, index, errors, directory
+    dataset, store, errors = _load(str(directory), _stamp(directory))
+    return dataset, store, errors, directory
 
 
 def error_page(errors: list[DataError], directory: Path) -> None:
@@ -237,10 +237,10 @@ def show_notices() -> None:
 
 def context() -> Context:
     """What every page needs; app.py has already loaded the data and drawn the sidebar."""
-    dataset, index, _, _ = load()
+    dataset, store, _, _ = load()
     filters = st.session_state.filters
     names = matrices.area_names(dataset)
-    return Context(dataset, index, filters, names, matrices.shown_areas(names, filters))
+    return Context(dataset, store, filters, names, matrices.shown_areas(names, filters))
 
 
 def dataset_version() -> str:
@@ -429,10 +429,12 @@ EVENT_COLUMNS = {
 }
 
 
-def events_table(ctx: Context, mask, what: str, key: str) -> pd.DataFrame:
+def events_table(
+    ctx: Context, what: str, key: str, only: engine.Only = engine.ANYWHERE
+) -> pd.DataFrame:
     """The newest events behind a selection, with a count of all of them; returns those shown."""
-    events = matrices.public_events(matrices.select_events(ctx.index, mask, stop=EVENT_LIST_LIMIT))
-    count = int(mask.sum())
+    events = ctx.store.newest(ctx.filters, EVENT_LIST_LIMIT, only=only)
+    count = len(events) if len(events) < EVENT_LIST_LIMIT else ctx.store.count(ctx.filters, only)
     st.caption(f"{plural(count, 'event')} {what} under the current filters (newest first).")
     if count:
         grid(

@@ -2,7 +2,7 @@
 
 Two of them run in a fresh interpreter so that nothing is cached or already imported:
 
-    python -m scripts._measure load DIR                  -> JSON {"read_s", "index_s"}
+    python -m scripts._measure load DIR                  -> JSON {"read_s", "engine_s", "engine"}
     python -m scripts._measure rerun DIR|- --runs 7 [--pages compare,map] [--profile OUT_DIR]
                                                          -> JSON {page: [ms, ...]}
 
@@ -53,17 +53,20 @@ MB = 1024 * 1024
 
 
 def measure_load(directory: Path) -> dict[str, float]:
-    """Seconds to read and validate the dataset, then to build the event index."""
-    from dashboard import matrices
+    """Seconds to read and validate the dataset, then to hand its events to the configured
+    engine (``DASHBOARD_ENGINE``) and build the daily cube."""
+    from dashboard import engine
     from dashboard.data import load_dataset
 
     start = time.perf_counter()
     dataset = load_dataset(directory)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    matrices.index_dataset(dataset)
-    index_s = time.perf_counter() - start
-    return {"read_s": read_s, "index_s": index_s}
+    config = engine.config_from_env()
+    store = engine.Store.for_dataset(config, dataset, directory, "bench")
+    engine_s = time.perf_counter() - start
+    store.close()
+    return {"read_s": read_s, "engine_s": engine_s, "engine": config.engine}
 
 
 class _ThreadProfiler:

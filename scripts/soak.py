@@ -22,8 +22,9 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import psutil
 from playwright.async_api import async_playwright
 
-from dashboard import matrices, registry
+from dashboard import registry
 from dashboard.data import load_dataset
+from dashboard.engine import EngineConfig, Store
 from dashboard.filters import parse_query
 from tests.browser import harness
 
@@ -73,9 +74,9 @@ def session_queries(count: int, area_ids: list[str]) -> list[str]:
     return queries
 
 
-def expected_rows(query: str, dataset, index) -> int:
+def expected_rows(query: str, dataset, store) -> int:
     filters, _ = parse_query(parse_qs(query), list(dataset.areas["area_id"]))
-    return len(matrices.filter_events(index, filters))
+    return store.count(filters)
 
 
 def rss_mb(pid: int) -> float:
@@ -137,7 +138,7 @@ async def _session(browser, server, query, expected, deadline, report, outside, 
 
 async def _run(sessions: int, seconds: float, report: Report) -> None:
     dataset = load_dataset(harness.ROOT / "data")
-    index = matrices.index_dataset(dataset)
+    store = Store.for_dataset(EngineConfig(), dataset, harness.ROOT / "data", "soak")
     queries = session_queries(sessions, list(dataset.areas["area_id"]))
     env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)}
     outside = harness.OutsideRequests()
@@ -150,14 +151,14 @@ async def _run(sessions: int, seconds: float, report: Report) -> None:
             # Warm up with the same sessions once: caches, imports and allocator arenas fill
             # on first use; what the soak checks is that sessions leave nothing behind.
             await _sessions(
-                browser, server, queries, dataset, index, 0, Report(sessions, 0), outside
+                browser, server, queries, dataset, store, 0, Report(sessions, 0), outside
             )
             await asyncio.sleep(SESSION_TTL_S + 8)
             report.rss_before_mb = rss_mb(server.pid)
             sampler = asyncio.create_task(_sample_peak(server.pid, report))
             started = time.monotonic()
             await _sessions(
-                browser, server, queries, dataset, index, started + seconds, report, outside
+                browser, server, queries, dataset, store, started + seconds, report, outside
             )
             report.seconds = time.monotonic() - started
             sampler.cancel()
@@ -167,14 +168,14 @@ async def _run(sessions: int, seconds: float, report: Report) -> None:
     report.errors += [f"request left localhost: {url}" for url in outside.urls]
 
 
-async def _sessions(browser, server, queries, dataset, index, deadline, report, outside):
+async def _sessions(browser, server, queries, dataset, store, deadline, report, outside):
     await asyncio.gather(
         *(
             _session(
                 browser,
                 server,
                 q,
-                expected_rows(q, dataset, index),
+                expected_rows(q, dataset, store),
                 deadline,
                 report,
                 outside,

@@ -59,13 +59,13 @@ def test_area_year_heatmap_years_are_categories_not_numbers():
 
 
 @pytest.mark.parametrize("build", ["stance", "area_year"])
-def test_heatmap_colour_bars_lie_under_the_plot(shipped, shipped_index, build):
+def test_heatmap_colour_bars_lie_under_the_plot(shipped, shipped_store, build):
     names = matrices.area_names(shipped)
     if build == "stance":
         figure = figures.stance_heatmap(matrices.stance_matrix(shipped.positions, names))
     else:
-        cube = matrices.filter_cube(shipped_index, Filters())
-        figure = figures.area_year_heatmap(matrices.area_year_matrix(cube, names))
+        sums = shipped_store.area_year(Filters())
+        figure = figures.area_year_heatmap(matrices.area_year_matrix(sums, names))
     colorbar = figure.data[0].colorbar
     assert colorbar.orientation == "h" and colorbar.yref == "container" and colorbar.y < 0.01
     assert colorbar.title.side == "right"
@@ -138,20 +138,16 @@ def test_split_broken_lines_cuts_where_arcs_do_not_join():
 KEY_MOMENT_LIMIT = 30
 
 
-def _timeline(shipped, shipped_index, **kwargs):
+def _timeline(shipped, shipped_store, **kwargs):
     names = matrices.area_names(shipped)
-    events = matrices.filter_events(shipped_index, Filters())
-    points = matrices.timeline_points(
-        events, matrices.filter_cube(shipped_index, Filters()), names, 3000
-    )
-    moments = matrices.key_moments(
-        shipped_index, matrices.event_mask(shipped_index, Filters()), KEY_MOMENT_LIMIT
-    )
+    events = shipped_store.newest(Filters())
+    points = matrices.timeline_points(events, None, names, 3000)
+    moments = shipped_store.key_moments(Filters(), KEY_MOMENT_LIMIT)
     return figures.timeline(points, moments, list(names.values()), **kwargs), events, moments
 
 
-def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
-    figure, events, moments = _timeline(shipped, shipped_index)
+def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_store):
+    figure, events, moments = _timeline(shipped, shipped_store)
     assert len(moments) == min(KEY_MOMENT_LIMIT, shipped.events["key_moment"].sum())
     *areas, rings, badges = figure.data
     assert list(badges.text) == [str(i) for i in range(1, len(moments) + 1)]
@@ -162,8 +158,8 @@ def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_index):
     assert len({trace.marker.symbol for trace in areas}) == len(areas)
 
 
-def test_key_moment_badges_sit_above_the_scale_and_never_overlap(shipped, shipped_index):
-    figure, _, _ = _timeline(shipped, shipped_index)
+def test_key_moment_badges_sit_above_the_scale_and_never_overlap(shipped, shipped_store):
+    figure, _, _ = _timeline(shipped, shipped_store)
     badges = figure.data[-1]
     assert badges.mode == "markers+text" and badges.textposition == "middle center"
     assert min(badges.y) > 10  # in a band above the +10 end of the scale
@@ -182,8 +178,8 @@ def test_key_moment_rows_take_the_first_free_row():
     assert figures.key_moment_rows(pd.Series(dates), pd.Timedelta(days=3650)) == [0, 1, 2, 0]
 
 
-def test_timeline_shades_and_names_the_trump_terms(shipped, shipped_index):
-    figure, _, _ = _timeline(shipped, shipped_index)
+def test_timeline_shades_and_names_the_trump_terms(shipped, shipped_store):
+    figure, _, _ = _timeline(shipped, shipped_store)
     shaded = [s for s in figure.layout.shapes if s.type == "rect"]
     assert [pd.Timestamp(s.x0) for s in shaded] == [
         pd.Timestamp("2017-01-20"),
@@ -195,13 +191,13 @@ def test_timeline_shades_and_names_the_trump_terms(shipped, shipped_index):
     assert {"First Trump term", "Second Trump term"} <= names
 
 
-def test_timeline_x_axis_follows_the_date_filter(shipped, shipped_index):
-    figure, _, _ = _timeline(shipped, shipped_index, x_range=(dt.date(2010, 1, 1), None))
+def test_timeline_x_axis_follows_the_date_filter(shipped, shipped_store):
+    figure, _, _ = _timeline(shipped, shipped_store, x_range=(dt.date(2010, 1, 1), None))
     low, high = (pd.Timestamp(x) for x in figure.layout.xaxis.range)
     assert pd.Timestamp("2009-06-01") < low < pd.Timestamp("2010-01-01")
     assert high > shipped.events["date"].max()
     figure, _, _ = _timeline(
-        shipped, shipped_index, x_range=(dt.date(2018, 1, 1), dt.date(2019, 1, 1))
+        shipped, shipped_store, x_range=(dt.date(2018, 1, 1), dt.date(2019, 1, 1))
     )
     low, high = (pd.Timestamp(x) for x in figure.layout.xaxis.range)
     assert low < pd.Timestamp("2018-01-01") < pd.Timestamp("2019-01-01") < high
@@ -210,14 +206,14 @@ def test_timeline_x_axis_follows_the_date_filter(shipped, shipped_index):
     assert len(shaded) == 1  # only the first term lies in 2018
 
 
-def test_timeline_legend_lies_under_the_plot(shipped, shipped_index):
-    figure, _, _ = _timeline(shipped, shipped_index)
+def test_timeline_legend_lies_under_the_plot(shipped, shipped_store):
+    figure, _, _ = _timeline(shipped, shipped_store)
     legend = figure.layout.legend
     assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0
 
 
-def test_credit_names_chart_dashboard_and_data_escaped(shipped, shipped_index):
-    figure, _, _ = _timeline(shipped, shipped_index)
+def test_credit_names_chart_dashboard_and_data_escaped(shipped, shipped_store):
+    figure, _, _ = _timeline(shipped, shipped_store)
     height = figure.layout.height
     figures.with_credit(figure, "Timeline", HOSTILE)
     credit = next(a for a in figure.layout.annotations if a.name == "credit")

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import export, matrices
 from dashboard.filters import Filters
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, duckdb_store
 
 US_ACTORS = {"us_executive", "us_congress", "us_justice"}
 RU_ACTORS = {"ru_government"}
@@ -129,43 +129,44 @@ def dataset_and_dir(request, shipped, synthetic, synthetic_dir):
 
 
 @pytest.fixture(scope="module")
-def index(dataset_and_dir):
-    return matrices.index_dataset(dataset_and_dir[0])
+def store(dataset_and_dir):
+    dataset, directory = dataset_and_dir
+    return duckdb_store(dataset, directory, f"reference_{directory.name}")
 
 
 @pytest.mark.parametrize("filters", CASES, ids=lambda f: f.describe() + (f.search or ""))
-def test_listed_events_equal_the_reference(dataset_and_dir, index, filters):
+def test_listed_events_equal_the_reference(dataset_and_dir, store, filters):
     _, directory = dataset_and_dir
     expected, _ = reference(directory, filters)
-    listed = matrices.filter_events(index, filters)
+    listed = store.newest(filters)
     assert set(listed["event_id"]) == expected
     assert len(listed) == len(expected)
     assert listed["date"].is_monotonic_decreasing
 
 
 @pytest.mark.parametrize("filters", CASES, ids=lambda f: f.describe() + (f.search or ""))
-def test_area_counts_equal_the_reference(dataset_and_dir, index, filters):
+def test_area_counts_equal_the_reference(dataset_and_dir, store, filters):
     _, directory = dataset_and_dir
     _, per_area = reference(directory, filters)
-    matrix = matrices.area_year_matrix(matrices.filter_cube(index, filters), {})
+    matrix = matrices.area_year_matrix(store.area_year(filters), {})
     counted = matrix.groupby("area_id")["events"].sum()
     assert {a: int(n) for a, n in counted.items() if n} == dict(per_area)
 
 
 @pytest.mark.parametrize("filters", CASES[:4] + CASES[-3:], ids=lambda f: f.describe())
-def test_exported_events_csv_equals_the_reference(dataset_and_dir, index, filters):
+def test_exported_events_csv_equals_the_reference(dataset_and_dir, store, filters):
     dataset, directory = dataset_and_dir
     expected, _ = reference(directory, filters)
-    tables = matrices.filtered_tables(dataset, index, filters)
+    tables = matrices.filtered_tables(dataset, store, filters)
     text = export.csv_bytes(tables["events"]).decode("utf-8-sig")
     exported = {row["event_id"] for row in csv.DictReader(io.StringIO(text))}
     assert exported == expected
 
 
-def test_two_us_actors_stay_on_the_us_side(shipped_index):
+def test_two_us_actors_stay_on_the_us_side(shipped_store):
     """The shipped CAATSA signing (two US actors) once showed under Russia."""
-    us = set(matrices.filter_events(shipped_index, Filters(side="US"))["event_id"])
-    ru = set(matrices.filter_events(shipped_index, Filters(side="RU"))["event_id"])
+    us = set(shipped_store.newest(Filters(side="US"))["event_id"])
+    ru = set(shipped_store.newest(Filters(side="RU"))["event_id"])
     for event in ("a-caatsa-signed", "b-nord-stream-sanctions", "c-doppelganger-crackdown"):
         assert event in us and event not in ru
 

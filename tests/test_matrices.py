@@ -1,12 +1,12 @@
-"""The shaped tables: numbers a user reads off the pages."""
+"""The shaped tables: numbers a user reads off the pages, and the store's answers behind them."""
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard import matrices
+from dashboard.engine import EngineConfig, Only, Store
 from dashboard.filters import Filters
 
 
@@ -14,14 +14,14 @@ def _events(rows):
     frame = pd.DataFrame(
         rows, columns=["event_id", "date", "area_ids", "actors", "goldstein", "quad_class"]
     )
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["period"] = matrices.period_of(frame["date"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[us]")
     frame["title"] = frame["event_id"] + " title"
     frame["description"] = "about " + frame["event_id"]
     frame["countries"] = "USA;RUS"
     frame["key_moment"] = False
     frame["source_ids"] = "s1"
     frame["date_precision"] = "day"
+    frame["checked"] = pd.Timestamp("2026-12-01").as_unit("us")
     return frame
 
 
@@ -40,23 +40,23 @@ EVENTS = _events(
         ("e4", "2025-02-12", "ukraine", "ru_government", 4.0, "verbal_cooperation"),
     ]
 )
-AREAS = ["ukraine", "arms_control", "cyber_elections"]
 NAMES = {"ukraine": "Ukraine", "arms_control": "Arms control", "cyber_elections": "Cyber"}
 
 
-@pytest.fixture
-def index():
-    return matrices.index_events(EVENTS, AREAS)
+def tiny_store(frame: pd.DataFrame, version: str = "tiny") -> Store:
+    return Store.open(EngineConfig(), version, {}, frame=frame)
 
 
-def test_index_reads_newest_first_whatever_the_file_order_and_sets_masks():
-    index = matrices.index_events(EVENTS.iloc[[2, 0, 3, 1]], AREAS)
-    everything = np.ones(len(EVENTS), dtype=bool)
-    assert list(matrices.select_events(index, everything)["event_id"]) == ["e4", "e3", "e2", "e1"]
-    page = matrices.select_events(index, everything, start=1, stop=3)
-    assert list(page["event_id"]) == ["e3", "e2"]
-    assert index.events.set_index("event_id").loc["e2", "area_mask"] == 0b011
-    assert index.events.set_index("event_id").loc["e3", "side_mask"] == 0b11
+@pytest.fixture(scope="module")
+def store():
+    return tiny_store(EVENTS)
+
+
+def test_store_reads_newest_first_whatever_the_file_order_and_pages():
+    shuffled = tiny_store(EVENTS.iloc[[2, 0, 3, 1]], "shuffled")
+    assert list(shuffled.newest(Filters())["event_id"]) == ["e4", "e3", "e2", "e1"]
+    assert list(shuffled.newest(Filters(), 2, offset=1)["event_id"]) == ["e3", "e2"]
+    assert shuffled.total == 4
 
 
 @pytest.mark.parametrize(
@@ -66,29 +66,48 @@ def test_index_reads_newest_first_whatever_the_file_order_and_sets_masks():
         (Filters(areas=("arms_control",)), ["e2"]),
         (Filters(areas=("ukraine",), period="term1"), ["e2", "e1"]),
         (Filters(side="US"), ["e3", "e1"]),
+        (Filters(side="RU"), ["e4", "e3", "e2"]),
         (Filters(start=dt.date(2017, 5, 1), end=dt.date(2018, 12, 31)), ["e3", "e2"]),
         (Filters(search="E3 TITLE"), ["e3"]),
+        (Filters(search="100%"), []),  # % and _ are text, not wildcards
     ],
 )
-def test_filter_events(index, filters, expected):
-    assert list(matrices.filter_events(index, filters)["event_id"]) == expected
+def test_newest_events_under_the_filters(store, filters, expected):
+    assert list(store.newest(filters)["event_id"]) == expected
+    assert store.count(filters) == len(expected)
 
 
-def test_area_year_matrix_counts_and_means(index):
-    matrix = matrices.area_year_matrix(matrices.filter_cube(index, Filters()), NAMES)
+def test_daily_cube_counts_an_event_in_each_of_its_areas(store):
+    cube = store.daily_cube(Filters(period="term1"))
+    expected = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2017-03-01", "2017-06-01", "2017-06-01", "2018-07-16"]).astype(
+                "datetime64[us]"
+            ),
+            "period": "term1",
+            "area_id": ["ukraine", "arms_control", "ukraine", "cyber_elections"],
+            "us": pd.array([True, False, False, True], dtype="boolean"),
+            "ru": pd.array([False, True, True, True], dtype="boolean"),
+            "events": [1, 1, 1, 1],
+            "goldstein_sum": pd.array([-4.0, 2.0, 2.0, 3.0], dtype="Float64"),
+        }
+    )
+    pd.testing.assert_frame_equal(cube, expected, check_dtype=False)
+
+
+def test_area_year_matrix_counts_and_means(store):
+    matrix = matrices.area_year_matrix(store.area_year(Filters()), NAMES)
     ukraine_2017 = matrix[(matrix["area_id"] == "ukraine") & (matrix["year"] == 2017)].iloc[0]
     assert ukraine_2017["events"] == 2
     assert ukraine_2017["mean_goldstein"] == -1.0
     assert matrix["events"].sum() == 5  # e2 counts once in each of its two areas
 
 
-def test_cube_and_search_paths_agree(index):
-    """The fast path (cube) and the slow path (search) give the same matrix."""
-    by_cube = matrices.area_year_matrix(matrices.filter_cube(index, Filters(side="RU")), NAMES)
-    by_scan = matrices.area_year_matrix(
-        matrices.filter_cube(index, Filters(side="RU", search="title")), NAMES
-    )
-    pd.testing.assert_frame_equal(by_cube.reset_index(drop=True), by_scan.reset_index(drop=True))
+def test_cube_and_search_paths_agree(store):
+    """The kept cube and the cube of the matching events (search) give the same matrix."""
+    by_cube = matrices.area_year_matrix(store.area_year(Filters(side="RU")), NAMES)
+    by_scan = matrices.area_year_matrix(store.area_year(Filters(side="RU", search="title")), NAMES)
+    pd.testing.assert_frame_equal(by_cube, by_scan)
 
 
 def test_stance_matrix_uses_executive_rows(shipped):
@@ -134,48 +153,53 @@ def test_impact_by_country_keeps_highest_intensity():
     assert table.loc["POL", "country_name"] == "Poland"
 
 
-def test_timeline_aggregates_past_the_point_limit(index):
+def test_timeline_aggregates_past_the_point_limit(store):
     names = dict(NAMES)
     points = matrices.timeline_points(
-        index.events, matrices.filter_cube(index, Filters()), names, max_points=2
+        store.newest(Filters()), store.area_month(Filters()), names, max_points=2
     )
     assert points["count"].sum() == 5  # e2 counts in both of its areas
     assert (points["event_id"] == "").all()  # one mark per area and month, not per event
     assert points["title"].str.endswith(" events").all()
 
 
-def test_filtered_tables_keep_only_cited_sources(shipped, shipped_index):
-    tables = matrices.filtered_tables(shipped, shipped_index, Filters(areas=("ukraine",)))
+def test_filtered_tables_keep_only_cited_sources(shipped, shipped_store):
+    tables = matrices.filtered_tables(shipped, shipped_store, Filters(areas=("ukraine",)))
     cited = set()
     for name in ("positions", "outcomes", "events", "impacts", "commitments"):
         assert (name == "events") or set(tables[name]["area_id"]) == {"ukraine"}
         for cell in tables[name]["source_ids"]:
             cited.update(cell.split(";"))
     assert set(tables["sources"]["source_id"]) == cited
-    assert "area_mask" not in tables["events"]
+    assert list(tables["events"].columns) == [c for c in shipped.events.columns]
 
 
-def test_event_mask_by_area_and_country(index):
-    assert matrices.event_mask(index, Filters(), country="RUS").sum() == 4
-    assert matrices.event_mask(index, Filters(), country="POL").sum() == 0
-    mask = matrices.event_mask(index, Filters(period="term1"), area="arms_control")
-    assert list(matrices.select_events(index, mask)["event_id"]) == ["e2"]
+def test_events_by_area_country_and_year(store):
+    assert store.count(Filters(), Only(country="RUS")) == 4
+    assert store.count(Filters(), Only(country="POL")) == 0
+    assert store.count(Filters(), Only(country="RU")) == 0  # a whole code, not a part
+    events = store.newest(Filters(period="term1"), only=Only(area="arms_control"))
+    assert list(events["event_id"]) == ["e2"]
+    assert list(store.newest(Filters(), only=Only(year=2017))["event_id"]) == ["e2", "e1"]
 
 
-def test_key_moments_and_cited_sources_follow_the_mask(shipped_index):
-    mask = matrices.event_mask(shipped_index, Filters(areas=("arms_control",)))
-    moments = matrices.key_moments(shipped_index, mask, 5)
+def test_key_moments_and_cited_sources_follow_the_filters(shipped_store):
+    filters = Filters(areas=("arms_control",))
+    moments = shipped_store.key_moments(filters, 5)
     assert len(moments) <= 5 and moments["key_moment"].all()
     assert moments["date"].is_monotonic_increasing
-    selected = matrices.select_events(shipped_index, mask)
+    selected = shipped_store.newest(filters)
     expected = {s for cell in selected["source_ids"] for s in cell.split(";")}
-    assert matrices.cited_by_events(shipped_index, mask) == expected
+    assert shipped_store.cited_source_ids(filters) == expected
 
 
-def test_dataset_summary(shipped):
-    summary = matrices.dataset_summary(shipped)
-    assert summary["events"] == len(shipped.events)
-    assert summary["first_date"] == shipped.events["date"].min().date()
+def test_view_summary_counts_under_the_filters(shipped, shipped_store):
+    summary = matrices.view_summary(shipped, shipped_store, Filters(period="term1"))
+    events = shipped.events[shipped.events["date"].between("2017-01-20", "2021-01-19")]
+    assert summary["events"] == len(events)
+    assert summary["all_events"] == len(shipped.events)
+    assert summary["first_date"] == events["date"].min().date()
+    assert summary["last_date"] == events["date"].max().date()
     assert 0 < summary["primary_sources"] < summary["sources"]
 
 

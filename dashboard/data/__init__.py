@@ -1,7 +1,7 @@
 """Loading and validating datasets: pure pandas, no Streamlit."""
 
 from dashboard.data.errors import DataError, DatasetError
-from dashboard.data.load import Dataset, data_dir_from_env, load_dataset, release_unused_memory
+from dashboard.data.load import Dataset, data_dir_from_env, load_dataset
 
 __all__ = [
     "DataError",
@@ -9,5 +9,4 @@ __all__ = [
     "DatasetError",
     "data_dir_from_env",
     "load_dataset",
-    "release_unused_memory",
 ]

@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
-import gc
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 from dashboard.data import validate
 from dashboard.data.errors import WHOLE, DataError, DatasetError, cap_per_column
 from dashboard.data.read import RawTable, read_table
-from dashboard.data.tables import PERIOD_STARTS, TABLES
+from dashboard.data.tables import TABLES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 METADATA_FILE = "datapackage.json"
-LARGE_TABLE_ROWS = 100_000  # from here on, loading hands freed memory back between steps
 ONE_ROW_PER = {"outcomes": (["area_id", "period"], "period")}
 POSITION_CELL = ["area_id", "side", "actor", "period"]  # a cell's rows: stretches of time
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """The tables, typed and checked, plus the dataset's metadata."""
+    """The tables, typed and checked, plus the dataset's metadata.
+
+    ``events`` is None once the events were handed to an engine (``dashboard.engine.Store``),
+    which answers every question about them.
+    """
 
     areas: pd.DataFrame
     sources: pd.DataFrame
     positions: pd.DataFrame
     outcomes: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
     impacts: pd.DataFrame
     commitments: pd.DataFrame
     meta: dict = field(default_factory=dict)
@@ -52,26 +51,6 @@ def data_dir_from_env() -> Path:
     return Path(os.environ.get("DASHBOARD_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
-def period_of(dates: pd.Series) -> pd.Series:
-    """The political period of each date: before, term1, between or term2."""
-    edges = [pd.Timestamp(d) for d in PERIOD_STARTS.values()]
-    labels = list(PERIOD_STARTS)
-    codes = pd.Series(edges).searchsorted(dates, side="right") - 1
-    return pd.Series(pd.Categorical.from_codes(codes.clip(0), labels), index=dates.index)
-
-
-def release_unused_memory() -> None:
-    """Give memory that was freed, but that Arrow and glibc keep for reuse, back to the system.
-
-    At a million events this lowers the peak of a load by about 25 MB, and holds the server at
-    about 350 MB instead of 716 MB once the dataset is loaded (measured by ``make bench``).
-    """
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def load_dataset(directory: Path | str, today: dt.date | None = None) -> Dataset:
     """Read and check every table of ``directory``; raise DatasetError listing all problems."""
     directory = Path(directory)
@@ -87,8 +66,6 @@ def load_dataset(directory: Path | str, today: dt.date | None = None) -> Dataset
         if raw is None:
             continue
         frame, coerce_errors = validate.coerce(raw, table)
-        if len(frame) >= LARGE_TABLE_ROWS:
-            release_unused_memory()  # before the checks add their own temporary columns
         errors += coerce_errors
         errors += validate.check_columns(frame, raw, table)
         errors += validate.check_dates(frame, raw, table, today)
@@ -100,8 +77,6 @@ def load_dataset(directory: Path | str, today: dt.date | None = None) -> Dataset
     errors += meta_errors
     if errors:
         raise DatasetError(cap_per_column(errors))
-    events = typed["events"]
-    events["period"] = period_of(events["date"])
     return Dataset(**typed, meta=meta)
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import figures, matrices, ui
 from dashboard.data.tables import ACTOR_NAMES, PERIOD_NAMES, SIDE_NAMES
+from dashboard.engine import Only
 
 ctx = ui.context()
 filters = ctx.filters
@@ -74,7 +75,7 @@ st.caption(
     "Each cell: number of events, and their mean cooperation (+) / conflict (−) score. "
     "Click a cell to list its events below."
 )
-matrix = matrices.area_year_matrix(matrices.filter_cube(ctx.index, filters), ctx.names)
+matrix = matrices.area_year_matrix(ctx.store.area_year(filters), ctx.names)
 picked_year = None
 if matrix.empty:
     ui.empty_state("events")
@@ -168,9 +169,11 @@ for period in ("term1", "term2"):
                 f"What happened — status: {outcome['status']}, alignment: {outcome['alignment']}"
             )
             st.text(outcome["outcome"])
-mask = matrices.event_mask(ctx.index, filters, area=area_id, year=year)
 events = ui.events_table(
-    ctx, mask, f"in this area in {year}" if year else "in this area", "compare_events"
+    ctx,
+    f"in this area in {year}" if year else "in this area",
+    "compare_events",
+    Only(area=area_id, year=year),
 )
 cited = matrices.cited_sources(
     [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]],

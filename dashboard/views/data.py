@@ -10,9 +10,11 @@ from dashboard.data.tables import TABLES
 PAGE_SIZE = 1000
 
 ctx = ui.context()
-mask = matrices.event_mask(ctx.index, ctx.filters)
-tables = matrices.filtered_small_tables(ctx.dataset, ctx.index, ctx.filters, mask)
-counts = {"events": int(mask.sum()), **{name: len(frame) for name, frame in tables.items()}}
+tables = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)
+counts = {
+    "events": ctx.store.count(ctx.filters),
+    **{name: len(frame) for name, frame in tables.items()},
+}
 
 st.title("Data")
 ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))
@@ -32,9 +34,7 @@ if pages > 1:
     page = st.number_input(f"Page (of {pages:,}, {PAGE_SIZE:,} rows each)", 1, pages, 1)
 start = (page - 1) * PAGE_SIZE
 if table_name == "events":
-    shown = matrices.public_events(
-        matrices.select_events(ctx.index, mask, start=start, stop=start + PAGE_SIZE)
-    )
+    shown = ctx.store.newest(ctx.filters, PAGE_SIZE, offset=start)
 else:
     shown = tables[table_name].iloc[start : start + PAGE_SIZE]
 if not rows:
@@ -45,7 +45,7 @@ ui.grid(
     key="data_frame",
 )
 full_table = (
-    (lambda: matrices.public_events(matrices.select_events(ctx.index, mask)))
+    (lambda: ctx.store.newest(ctx.filters))
     if table_name == "events"
     else (lambda: tables[table_name])
 )
@@ -53,7 +53,7 @@ ui.download_csv(full_table, table_name, ctx.filters, "dl_table", rows=rows)
 st.download_button(
     "Download all filtered tables, licence and citation (zip)",
     data=lambda: export.zip_bytes(
-        matrices.filtered_tables(ctx.dataset, ctx.index, ctx.filters),
+        matrices.filtered_tables(ctx.dataset, ctx.store, ctx.filters),
         ui.documents(ctx.dataset, ctx.filters),
     ),
     file_name=export.file_name("all-tables", ctx.filters.describe(), "zip", ui.dataset_version()),

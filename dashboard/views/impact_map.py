@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import figures, matrices, ui
+from dashboard.engine import Only
 
 REGIONS = {"world": "World", "europe": "Europe", "middle_east": "Middle East", "asia": "Asia"}
 
@@ -53,12 +54,7 @@ if country:
             "source_ids": "Sources (links below)",
         },
     )
-    events = ui.events_table(
-        ctx,
-        matrices.event_mask(ctx.index, ctx.filters, country=country),
-        "involving this country",
-        "map_events",
-    )
+    events = ui.events_table(ctx, "involving this country", "map_events", Only(country=country))
     st.caption("Sources")
     ui.sources_table(
         matrices.cited_sources([rows["source_ids"], events["source_ids"]], ctx.dataset.sources),

@@ -6,7 +6,7 @@ from dashboard import figures, matrices, ui
 from dashboard.data.tables import PERIOD_NAMES
 
 ctx = ui.context()
-summary = matrices.view_summary(ctx.dataset, ctx.index, ctx.filters)
+summary = matrices.view_summary(ctx.dataset, ctx.store, ctx.filters)
 
 st.title("US–Russia relations under Trump and Putin")
 st.caption(
@@ -61,7 +61,7 @@ ui.grid(
 )
 
 st.subheader("Latest events")
-latest = matrices.public_events(matrices.filter_events(ctx.index, ctx.filters, limit=10))
+latest = ctx.store.newest(ctx.filters, 10)
 if latest.empty:
     ui.empty_state("events")
 else:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, matrices, say_do, ui
+from dashboard import engine, figures, matrices, say_do, ui
 from dashboard.data.tables import ACTOR_NAMES, VERDICT_NAMES
 
 ctx = ui.context()
@@ -65,13 +65,17 @@ if cell:
             )
             st.text(row.statement)
             st.text(f"Why: {row.verdict_reason}")
-    evidence = matrices.event_ids_mask(ctx.index, rows["evidence_event_ids"])
-    events = ui.events_table(ctx, evidence, "cited as evidence", "say_do_events")
+    cited = [rows["source_ids"]]
+    evidence = matrices.ids_in(rows["evidence_event_ids"])
+    if evidence:
+        events = ui.events_table(
+            ctx, "cited as evidence", "say_do_events", engine.Only(event_ids=evidence)
+        )
+        cited.append(events["source_ids"])
+    else:
+        st.caption("No events are cited as evidence in this cell.")
     st.caption("Sources of the statements and of the evidence")
-    ui.sources_table(
-        matrices.cited_sources([rows["source_ids"], events["source_ids"]], ctx.dataset.sources),
-        key="say_do_sources",
-    )
+    ui.sources_table(matrices.cited_sources(cited, ctx.dataset.sources), key="say_do_sources")
 
 st.subheader("All commitments under the filters")
 shown = ctx.readable(

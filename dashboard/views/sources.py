@@ -7,8 +7,7 @@ from dashboard import about, matrices, ui
 from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 
 ctx = ui.context()
-mask = matrices.event_mask(ctx.index, ctx.filters)
-sources = matrices.filtered_small_tables(ctx.dataset, ctx.index, ctx.filters, mask)["sources"]
+sources = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)["sources"]
 
 st.title("Sources & methodology")
 ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))

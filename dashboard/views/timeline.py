@@ -9,9 +9,8 @@ MAX_LABELS = 40  # key moments numbered; the band stacks them in rows
 MAX_LISTED = 200  # newest events offered in the picker
 
 ctx = ui.context()
-mask = matrices.event_mask(ctx.index, ctx.filters)
-total = int(mask.sum())
-events = matrices.select_events(ctx.index, mask, stop=MAX_POINTS + 1)  # more means: aggregate
+events = ctx.store.newest(ctx.filters, MAX_POINTS + 1)  # more means: aggregate
+total = len(events) if len(events) <= MAX_POINTS else ctx.store.count(ctx.filters)
 
 st.title("Timeline")
 ui.filter_caption(ctx, ("events",))
@@ -23,12 +22,11 @@ st.caption(
 if total == 0:
     ui.empty_state("events")
     st.stop()
-points = matrices.timeline_points(
-    events, matrices.filter_cube(ctx.index, ctx.filters), ctx.shown, MAX_POINTS
-)
+monthly = ctx.store.area_month(ctx.filters) if total > MAX_POINTS else None
+points = matrices.timeline_points(events, monthly, ctx.shown, MAX_POINTS)
 if total > MAX_POINTS:
     st.info(f"{total:,} events: shown as one mark per area and month, sized by count.")
-moments = matrices.key_moments(ctx.index, mask, MAX_LABELS)
+moments = ctx.store.key_moments(ctx.filters, MAX_LABELS)
 picked = ui.clickable_chart(
     figures.timeline(
         points, moments, list(ctx.names.values()), x_range=(ctx.filters.start, ctx.filters.end)
@@ -69,7 +67,7 @@ chosen = st.multiselect(
     placeholder="Click marks above or choose events",
     key="timeline_events",
 )
-detail = ctx.readable(matrices.public_events(events[events["event_id"].isin(chosen)]))
+detail = ctx.readable(events[events["event_id"].isin(chosen)])
 for row in detail.itertuples(index=False):
     with st.container(border=True):
         st.caption(

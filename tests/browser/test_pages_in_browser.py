@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from dashboard import export, matrices
 from dashboard.data import load_dataset
+from dashboard.engine import EngineConfig, Store
 from dashboard.filters import Filters
 from tests.browser import harness
 from tests.conftest import DATA
@@ -100,8 +101,8 @@ def test_copied_url_restores_the_filters(page, browser, server, outside):
 
 def _expected_events(query: Filters):
     dataset = load_dataset(DATA)
-    index = matrices.index_dataset(dataset)
-    return dataset, matrices.filtered_tables(dataset, index, query)
+    store = Store.for_dataset(EngineConfig(), dataset, DATA, "browser_expected")
+    return dataset, matrices.filtered_tables(dataset, store, query)
 
 
 def test_csv_download_equals_the_filtered_table(page, server):

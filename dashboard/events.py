@@ -1,0 +1,222 @@
+"""The questions pages ask about events, as Ibis expressions: a table expression in, one out.
+
+Nothing here knows which engine answers: ``dashboard.engine.Store`` binds the tables and runs
+the expressions at the edge (``.to_pandas()``), on DuckDB or on Spark alike. Multi-valued cells
+(``"ukraine;arms_control"``) are matched as ``";" + cell + ";"`` holding ``";ukraine;"``, and
+unnested for the daily cube.
+
+    >>> matching(events, Filters(areas=("ukraine",)), cells=set())  # doctest: +SKIP
+    >>> newest(matching(events, filters, cells), 10)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Iterable
+
+import ibis
+import ibis.expr.types as ir
+
+from dashboard.data.tables import PERIOD_STARTS, TABLES
+from dashboard.filters import Filters, search_terms
+
+US_ACTORS = ("us_executive", "us_congress", "us_justice")
+RU_ACTORS = ("ru_government",)
+SIDE_ACTORS = {"US": US_ACTORS, "RU": RU_ACTORS}
+SIDE_COLUMNS = {"US": "us", "RU": "ru"}  # the cube's flag of each side
+EVENT_TEXT = ("title", "description")
+IBIS_TYPES = {
+    "id": "string",
+    "text": "string",
+    "url": "string",
+    "date": "date",
+    "int": "int64",
+    "float": "float64",
+    "bool": "boolean",
+}
+EVENT_COLUMNS = [c.name for c in TABLES["events"].columns]
+Cell = tuple[str, str]  # (area_id, period)
+
+
+def _any(conditions: Iterable[ir.BooleanValue]) -> ir.BooleanValue:
+    """OR of the conditions; false when there are none."""
+    return functools.reduce(operator.or_, conditions, ibis.literal(False))
+
+
+def holds(cells: ir.StringValue, item: str) -> ir.BooleanValue:
+    """Whether a ';'-separated cell lists ``item`` (blank cells list nothing)."""
+    return (ibis.literal(";") + cells.fill_null("") + ibis.literal(";")).contains(f";{item};")
+
+
+def holds_any(cells: ir.StringValue, items: Iterable[str]) -> ir.BooleanValue:
+    return _any(holds(cells, item) for item in items)
+
+
+def period_of(date: ir.DateValue) -> ir.StringValue:
+    """The political period of a date: before, term1, between or term2."""
+    names, starts = list(PERIOD_STARTS), list(PERIOD_STARTS.values())
+    cases = [
+        (date < ibis.date(start), name) for name, start in zip(names, starts[1:], strict=False)
+    ]
+    return ibis.cases(*cases, else_=names[-1])
+
+
+def normalized(raw: ir.Table) -> ir.Table:
+    """The events with their declared types and their period, whatever types the file kept.
+
+    CSV events arrive typed by the loader; Parquet may keep dates or flags as text: the casts
+    make both alike.
+    """
+    columns = {
+        c.name: raw[c.name].cast(IBIS_TYPES[c.kind]).name(c.name) for c in TABLES["events"].columns
+    }
+    return raw.select(**columns).mutate(period=period_of(columns["date"]))
+
+
+def area_cells(filters: Filters, cells: set[Cell]) -> list[Cell] | None:
+    """The (area, period) cells an event may pass through; None: any area in any period.
+
+    ``cells`` are the area × period cells whose outcome has a chosen status. Without a status
+    filter an event passes through a chosen area in any period (period ``""``).
+    """
+    if filters.statuses:
+        return sorted(c for c in cells if not filters.areas or c[0] in filters.areas)
+    if filters.areas:
+        return [(area, "") for area in filters.areas]
+    return None
+
+
+def _in_cells(area: ir.BooleanValue, period: ir.StringValue, terms) -> ir.BooleanValue:
+    return _any(area(a) & (period == p) if p else area(a) for a, p in terms)
+
+
+def _common(table: ir.Table, filters: Filters) -> list[ir.BooleanValue]:
+    """Period and date conditions, shared by events and the cube."""
+    conditions = []
+    if filters.period:
+        conditions.append(table.period == filters.period)
+    if filters.start:
+        conditions.append(table.date >= ibis.date(filters.start))
+    if filters.end:
+        conditions.append(table.date <= ibis.date(filters.end))
+    return conditions
+
+
+def text_match(table: ir.Table, columns: Iterable[str], search: str) -> list[ir.BooleanValue]:
+    """One condition per word or quoted phrase: held by one of ``columns``, any case."""
+    columns = list(columns)
+    return [
+        _any(table[c].fill_null("").lower().contains(term) for c in columns)
+        for term in search_terms(search)
+    ]
+
+
+def matching(
+    events: ir.Table,
+    filters: Filters,
+    cells: set[Cell],
+    area: str | None = None,
+    country: str | None = None,
+    year: int | None = None,
+    key_moments: bool = False,
+    event_ids: tuple[str, ...] = (),
+) -> ir.Table:
+    """The events that match every filter, and an area, a country, a year or ids when given."""
+    conditions = _common(events, filters)
+    if filters.side:
+        conditions.append(holds_any(events.actors, SIDE_ACTORS[filters.side]))
+    terms = area_cells(filters, cells)
+    if terms is not None:
+        conditions.append(_in_cells(lambda a: holds(events.area_ids, a), events.period, terms))
+    if area:
+        conditions.append(holds(events.area_ids, area))
+    if country:
+        conditions.append(holds(events.countries, country))
+    if year:
+        conditions.append(events.date.year() == year)
+    if key_moments:
+        conditions.append(events.key_moment.fill_null(False))
+    if event_ids:
+        conditions.append(events.event_id.isin(list(event_ids)))
+    conditions += text_match(events, EVENT_TEXT, filters.search)
+    return events.filter(*conditions) if conditions else events
+
+
+NEWEST_FIRST = (ibis.desc("date"), ibis.asc("event_id"))
+
+
+def newest(events: ir.Table, limit: int | None = None, offset: int = 0) -> ir.Table:
+    """Newest first; events of one day by id, so every engine gives the same order.
+
+    A page past the first is cut by row number over that order: Ibis's own ``offset`` on
+    PySpark numbers rows over no order and leaks its number column.
+    """
+    if offset:
+        position = ibis.row_number().over(order_by=NEWEST_FIRST)
+        numbered = events.mutate(_position=position)
+        end = numbered._position < offset + limit if limit is not None else ibis.literal(True)
+        page = numbered.filter(numbered._position >= offset, end)
+        return page.order_by(NEWEST_FIRST).drop("_position")
+    ordered = events.order_by(NEWEST_FIRST)
+    return ordered.limit(limit) if limit is not None else ordered
+
+
+def daily_cube(events: ir.Table) -> ir.Table:
+    """Per day, area (an event counts in each of its areas) and side flags: count and score sum."""
+    flagged = events.mutate(
+        us=holds_any(events.actors, US_ACTORS),
+        ru=holds_any(events.actors, RU_ACTORS),
+        area_id=events.area_ids.split(";").unnest(),
+    )
+    return flagged.group_by(["date", "period", "area_id", "us", "ru"]).aggregate(
+        events=flagged.count(), goldstein_sum=flagged.goldstein.sum()
+    )
+
+
+def cube_matching(cube: ir.Table, filters: Filters, cells: set[Cell]) -> ir.Table:
+    """The cube's rows under the filters: only areas (and periods) an event passes through."""
+    conditions = _common(cube, filters)
+    if filters.side:
+        conditions.append(cube[SIDE_COLUMNS[filters.side]])
+    terms = area_cells(filters, cells)
+    if terms is not None:
+        conditions.append(_in_cells(lambda a: cube.area_id == a, cube.period, terms))
+    return cube.filter(*conditions) if conditions else cube
+
+
+def filtered_cube(events: ir.Table, cube: ir.Table, filters: Filters, cells: set[Cell]):
+    """The daily cube under the filters: from the kept cube, or from the matching events when
+    a search applies (the cube holds no text)."""
+    if filters.search:
+        cube = daily_cube(matching(events, filters, cells))
+    return cube_matching(cube, filters, cells)
+
+
+def _sums(table: ir.Table, keys: dict) -> ir.Table:
+    grouped = table.group_by(**keys).aggregate(
+        events=table.events.sum(), goldstein_sum=table.goldstein_sum.sum()
+    )
+    return grouped.order_by(list(keys))
+
+
+def area_year(cube: ir.Table) -> ir.Table:
+    """Events and score sums per area and year."""
+    return _sums(cube, {"area_id": cube.area_id, "year": cube.date.year()})
+
+
+def area_month(cube: ir.Table) -> ir.Table:
+    """Events and score sums per area and month (``date``: the month's first day)."""
+    return _sums(cube, {"area_id": cube.area_id, "date": cube.date.truncate("M")})
+
+
+def span(events: ir.Table) -> ir.Table:
+    """One row: how many events, the first and the last date."""
+    return events.aggregate(
+        events=events.count(), first_date=events.date.min(), last_date=events.date.max()
+    )
+
+
+def source_cells(events: ir.Table) -> ir.Table:
+    """The distinct ``source_ids`` cells of the events (few, even for millions of events)."""
+    return events.select("source_ids").distinct()
