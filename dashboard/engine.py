@@ -252,7 +252,14 @@ class Store:
             store.engine.events_from_frame(store._events, frame[q.EVENT_COLUMNS])
         else:
             raise ValueError("give the events as a frame or a Parquet path")
-        store.engine.keep(store._cube, q.daily_cube(store.events()))
+        backend = store.engine.backend()
+        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)))
+        # Unbound tables of the known schemas: a question then costs no catalog look-up, and
+        # runs on whichever cursor (thread) executes it.
+        store._tables = {
+            name: ibis.table(backend.table(name).schema(), name=name)
+            for name in (store._events, store._cube)
+        }
         store.total = store._scalar(store.events().count())
         return store
 
@@ -272,10 +279,10 @@ class Store:
         )
 
     def events(self) -> ir.Table:
-        return self.engine.backend().table(self._events)
+        return self._tables[self._events]
 
     def cube(self) -> ir.Table:
-        return self.engine.backend().table(self._cube)
+        return self._tables[self._cube]
 
     def cells(self, filters: Filters) -> set[tuple[str, str]]:
         return {cell for cell, value in self.status.items() if value in filters.statuses}

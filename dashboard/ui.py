@@ -23,6 +23,7 @@ from dashboard.data import (
     data_dir_from_env,
     load_dataset,
 )
+from dashboard.data.read import events_parquet
 from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import (
     FILTER_PERIODS,
@@ -87,9 +88,17 @@ def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, engine.Store | 
         dataset = load_dataset(directory)
     except DatasetError as exc:
         return None, None, exc.errors
-    config = engine.config_from_env()
-    store = engine.Store.for_dataset(config, dataset, Path(directory), engine.fingerprint(stamp))
-    return replace(dataset, events=None), store, []
+    parquet = events_parquet(Path(directory))
+    frame = None if parquet else dataset.events
+    dataset = replace(dataset, events=None)  # Parquet: the loaded copy goes before the engine reads
+    store = engine.Store.open(
+        engine.config_from_env(),
+        engine.fingerprint(stamp),
+        matrices.outcome_status(dataset.outcomes),
+        frame=frame,
+        parquet=parquet,
+    )
+    return dataset, store, []
 
 
 def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
