@@ -315,6 +315,53 @@ def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFra
     )
 
 
+# Verdict -> colour (Okabe & Ito) and bar pattern, so a verdict never rests on colour alone.
+VERDICT_STYLES = {
+    "kept": ("#009E73", ""),
+    "partly kept": ("#56B4E9", "/"),
+    "broken": ("#D55E00", "x"),
+    "in progress": ("#E69F00", "."),
+    "unclear": ("#999999", "-"),
+}
+
+
+def commitments_timeline(rows: pd.DataFrame, x_range=None) -> go.Figure:
+    """Each commitment as a bar from the day it was stated to the day its verdict holds as of,
+    one row per area and side, coloured and patterned by verdict (``rows``: stated,
+    verdict_as_of, row, verdict, statement)."""
+    if rows.empty:
+        return empty_figure("No commitments match the current filters.")
+    shown = rows.assign(
+        row=rows["row"].map(plain),
+        hover=rows["statement"].map(lambda t: plain(t, 60)),
+        end=rows["verdict_as_of"].where(rows["verdict_as_of"] > rows["stated"], rows["stated"])
+        + pd.Timedelta(days=20),  # a verdict on the day itself still shows as a mark
+    )
+    order = [v for v in VERDICT_STYLES if v in set(shown["verdict"])]
+    figure = px.timeline(
+        shown,
+        x_start="stated",
+        x_end="end",
+        y="row",
+        color="verdict",
+        pattern_shape="verdict",
+        category_orders={"verdict": order},
+        color_discrete_map={v: c for v, (c, _) in VERDICT_STYLES.items()},
+        pattern_shape_map={v: p for v, (_, p) in VERDICT_STYLES.items()},
+        custom_data=["hover"],
+        labels={"verdict": "Verdict", "row": ""},
+    )
+    figure.update_traces(
+        hovertemplate="%{y}<br>stated %{base|%Y-%m-%d}<br>%{customdata[0]}"
+        "<extra>%{fullData.name}</extra>"
+    )
+    low, high = date_range(shown["stated"], x_range)
+    figure.update_xaxes(range=[low, high])
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(height=160 + 26 * shown["row"].nunique(), margin={"t": 40, "b": 10})
+    return readable(figure)
+
+
 def key_moment_rows(dates: pd.Series, x_span: pd.Timedelta, gap: float = 0.07) -> list[int]:
     """Row of each numbered badge in the band above the timeline, so no two overlap.
 

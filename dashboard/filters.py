@@ -24,6 +24,7 @@ PAGE_PARAMS = (
     "country",
     "cell",
     "table",
+    "commitments",
 )  # owned by single pages, kept as they are
 FILTER_PERIODS = tuple(PERIOD_NAMES)  # events exist in every period, positions only in the terms
 SEARCHED = (

@@ -99,3 +99,22 @@ def in_cell(commitments: pd.DataFrame, area: str, side: str, period: str) -> pd.
         & (commitments["period"] == period)
     )
     return commitments[chosen].sort_values("stated")
+
+
+def timeline_rows(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Commitments as bars for the timeline: stated → verdict as of, one row per area × side."""
+    rows = commitments[commitments["area_id"].isin(names)]
+    area_order = {a: i for i, a in enumerate(names)}
+    side_order = {s: i for i, s in enumerate(SIDES)}
+    rows = rows.assign(
+        _area=rows["area_id"].map(area_order), _side=rows["side"].map(side_order)
+    ).sort_values(["_area", "_side", "stated"])
+    return pd.DataFrame(
+        {
+            "stated": rows["stated"],
+            "verdict_as_of": rows["verdict_as_of"],
+            "row": rows["area_id"].map(names) + " · " + rows["side"].map(SIDE_NAMES),
+            "verdict": rows["verdict"].map(VERDICT_NAMES),
+            "statement": rows["statement"],
+        }
+    )

@@ -259,3 +259,22 @@ def test_say_do_heatmap_writes_the_counts_and_escapes_data_text():
     assert heat.zmin == 0 and heat.zmax == 1
     empty = figures.say_do_heatmap(share.iloc[:0], figures_text.iloc[:0], words.iloc[:0])
     assert empty.layout.annotations
+
+
+def test_commitments_timeline_draws_a_bar_per_commitment_with_its_verdict_pattern():
+    rows = pd.DataFrame(
+        {
+            "stated": pd.to_datetime(["2025-03-01", "2025-05-01", "2017-02-01"]),
+            "verdict_as_of": pd.to_datetime(["2025-04-01", "2025-05-01", "2019-08-02"]),
+            "row": ["Ukraine · Russia", "Ukraine · Russia", "Arms control · United States"],
+            "verdict": ["kept", "broken", "broken"],
+            "statement": ["<b>a</b>", "b", "c"],
+        }
+    )
+    figure = figures.commitments_timeline(rows)
+    by_verdict = {trace.name: trace for trace in figure.data}
+    assert set(by_verdict) == {"kept", "broken"}
+    assert len(by_verdict["broken"].y) == 2
+    assert by_verdict["broken"].marker.pattern.shape == "x"
+    assert "<b>" not in str(by_verdict["kept"].customdata)
+    assert figures.commitments_timeline(rows.iloc[:0]).layout.annotations

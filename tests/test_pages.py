@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -259,8 +262,6 @@ def test_nothing_matches_says_so_and_offers_reset():
 
 
 def commitments_csv() -> list[dict]:
-    import csv
-
     with (ROOT / "data" / "commitments.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
@@ -291,3 +292,12 @@ def test_say_do_follows_the_side_filter():
     assert set(table["side"]) == {"Russia"}
     expected = sum(1 for r in commitments_csv() if r["side"] == "RU")
     assert len(table) == expected
+
+
+def test_timeline_shows_commitments_from_the_url():
+    app = open_app("timeline", {"commitments": "shown", "side": "RU"})
+    assert_clean(app)
+    assert len(plotly_charts(app)) == 2
+    bars = json.loads(app.get("plotly_chart")[1].proto.spec)["data"]
+    rows = {row for trace in bars for row in trace["y"]}
+    assert rows and all(row.endswith(" · Russia") for row in rows)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures, matrices, ui
+from dashboard import figures, matrices, say_do, ui
 
 MAX_POINTS = 500  # past this, monthly marks: 3,000 SVG marks took 1.5 s to redraw (make bench)
 MAX_LABELS = 40  # key moments numbered; the band stacks them in rows
@@ -44,6 +44,24 @@ if not moments.empty:
             "title": st.column_config.TextColumn("Key moment", width="large"),
             "goldstein": st.column_config.NumberColumn("Score", format="%+.1f"),
         },
+    )
+
+shown = ui.page_choice(
+    "Commitments", {"hidden": "Hidden", "shown": "Shown"}, "commitments", key="timeline_commitments"
+)
+if shown == "shown":
+    st.caption(
+        "Each bar is a commitment, from the day it was stated to the day its verdict holds as of; "
+        "colour and pattern give the verdict. The Say vs do page lists them with their evidence."
+    )
+    commitments = matrices.filtered(ctx.dataset, "commitments", ctx.filters)
+    ui.chart(
+        figures.commitments_timeline(
+            say_do.timeline_rows(commitments, ctx.shown),
+            x_range=(ctx.filters.start, ctx.filters.end),
+        ),
+        "timeline_commitments_chart",
+        title="Commitments, stated to resolved",
     )
 
 st.subheader("Selected events")
