@@ -10,6 +10,7 @@ OUT = harness.ROOT / "docs" / "screenshots"
 VIEWS = {  # page path -> query that shows the page at its most telling
     "overview": "",
     "compare": "area=ukraine",
+    "say-do": "cell=ukraine|US|term2",
     "map": "region=europe&country=POL",
     "timeline": "",
     "data": "areas=ukraine",
