@@ -110,7 +110,8 @@ def test_csv_download_equals_the_filtered_table(page, server):
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download events as CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "us-russia-events-ukraine-term1.csv"
+    version = load_dataset(DATA).meta["version"]
+    assert download.suggested_filename == f"us-russia-events-v{version}-ukraine-term1.csv"
     _, tables = _expected_events(Filters(areas=("ukraine",), period="term1"))
     assert len(tables["events"]) > 0
     assert download.path().read_bytes() == export.csv_bytes(tables["events"])
