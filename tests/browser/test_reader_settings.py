@@ -9,9 +9,10 @@ from tests.browser import harness
 
 pytestmark = pytest.mark.browser
 
-TITLES = {
+TITLES = {  # written out, not read from the registry: what a reader should see in the tab
     "overview": "Overview",
     "compare": "Compare",
+    "say-do": "Say vs do",
     "map": "Impact map",
     "timeline": "Timeline",
     "data": "Data",
