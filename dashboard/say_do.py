@@ -9,13 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data.tables import PERIODS, RESOLVED, SIDE_NAMES, SIDES, VERDICT_NAMES, VERDICTS
+from dashboard.matrices import stance_column
 
 MIN_RESOLVED = 3
-TERM_NAMES = {"term1": "1st Trump term", "term2": "2nd Trump term"}
-
-
-def column_name(side: str, period: str) -> str:
-    return f"{SIDE_NAMES[side]} · {TERM_NAMES[period]}"
 
 
 def verdict_counts(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -41,7 +37,7 @@ def verdict_counts(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataF
     counts["share_kept"] = share.astype("Float64")
     counts["area"] = counts["area_id"].map(names)
     counts["column"] = [
-        column_name(s, p) for s, p in zip(counts["side"], counts["period"], strict=True)
+        stance_column(s, p) for s, p in zip(counts["side"], counts["period"], strict=True)
     ]
     order = {
         "area_id": {a: i for i, a in enumerate(names)},
@@ -78,7 +74,7 @@ def verdict_matrix(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Areas as rows, side × period as columns: the share kept (colour), the figures written in
     each cell (``cell_figures``) and the same in words for hovering (``cell_text``)."""
-    columns = [column_name(s, p) for p in PERIODS for s in SIDES]
+    columns = [stance_column(s, p) for p in PERIODS for s in SIDES]
     present = [c for c in columns if c in set(counts["column"])]
     rows = [n for a, n in names.items() if a in set(counts["area_id"])]
     share = pd.DataFrame(index=rows, columns=present, dtype="Float64")

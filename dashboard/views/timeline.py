@@ -66,16 +66,8 @@ if shown == "shown":
 
 st.subheader("Selected events")
 clicked = ui.clicked_events(picked, "timeline")
-listed = events.head(MAX_LISTED)
-listed = listed.combine_first(events[events["event_id"].isin(clicked)]) if clicked else listed
-options = list(listed.sort_values("date", ascending=False)["event_id"])
-labels = dict(
-    zip(
-        listed["event_id"],
-        listed["date"].dt.strftime("%Y-%m-%d") + " — " + listed["title"],
-        strict=True,
-    )
-)
+labels = matrices.event_choices(events, MAX_LISTED, clicked)
+options = list(labels)
 if clicked:
     st.session_state.timeline_events = [e for e in options if e in clicked]
 chosen = st.multiselect(
