@@ -14,6 +14,7 @@ PAGES = {  # page -> the label of its sidebar link; the tab title also names the
 
 # Our own page links (ui.sidebar) carry the filters in their URLs; Streamlit's would drop them.
 navigation = st.navigation(list(PAGES), position="hidden")
+ui.rerun_on_reconnect()  # a session that lost its replica is rebuilt from the URL on another
 dataset, _, errors, directory = ui.load()
 if dataset is None:
     ui.error_page(errors, directory)

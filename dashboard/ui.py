@@ -101,6 +101,26 @@ def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, engine.Store | 
     return dataset, store, []
 
 
+# Any period will do: the fragment exists for its side effect on reconnection (see below), and
+# its timer also runs it once a day, cheaply. Under 2**31 ms, where browsers' timers overflow.
+RECONNECT_RERUN_PERIOD_S = 86_400
+
+
+@st.fragment(run_every=RECONNECT_RERUN_PERIOD_S)
+def rerun_on_reconnect() -> None:
+    """Make the browser rerun the page whenever its websocket reconnects.
+
+    Since Streamlit 1.37 the browser reruns on reconnection only if a run was cut off or an
+    auto-rerunning fragment is on the page; otherwise it expects the server to have kept its
+    session. Behind the proxy a session whose replica died reconnects to another replica that
+    has never seen it: without a rerun, that replica holds an empty session under a page that
+    still shows the old run, and the reader's next change reaches a session with no state,
+    whose first run takes the filters from the URL and so undoes that change. This empty
+    fragment with a timer makes every reconnection a full rerun, which rebuilds the session
+    from the URL at once.
+    """
+
+
 def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
     directory = data_dir_from_env()
     dataset, store, errors = _load(str(directory), _stamp(directory))
