@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
+REPLICAS ?= 3
 
-.PHONY: run test check lint format bench soak screenshots clean
+.PHONY: run serve test check lint format bench bench-proxy soak soak-proxy screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +17,14 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)  ## serve the dashboard on the shipped dataset
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
 
-test: $(INSTALLED)  ## every test, PySpark and browser tests included (installs Java, Chromium and axe-core if missing)
+serve: $(INSTALLED)  ## $(REPLICAS) replicas behind nginx on $(PORT): sticky sessions, failover (installs nginx if missing)
+	$(PY) -m tests.proxy_setup
+	$(PY) -m scripts.serve --replicas $(REPLICAS) --port $(PORT)
+
+test: $(INSTALLED)  ## every test, PySpark, browser and proxy tests included (installs Java, Chromium, axe-core and nginx if missing)
 	$(PY) -m tests.engine_setup
 	$(PY) -m tests.browser.setup
+	$(PY) -m tests.proxy_setup
 	$(PY) -m pytest
 
 check: $(INSTALLED)  ## validate the shipped dataset
@@ -34,13 +40,23 @@ bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 1,000,000 events
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
 
+bench-proxy: $(INSTALLED)  ## filter changes per second through nginx at 1, 2 and 3 replicas
+	$(PY) -m tests.browser.setup
+	$(PY) -m tests.proxy_setup
+	$(PY) -m scripts.soak_proxy throughput
+
 soak: $(INSTALLED)  ## 20 concurrent browser sessions with different filters
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.soak
+
+soak-proxy: $(INSTALLED)  ## 60 browser sessions through nginx for 2 minutes, one replica killed and restarted
+	$(PY) -m tests.browser.setup
+	$(PY) -m tests.proxy_setup
+	$(PY) -m scripts.soak_proxy soak
 
 screenshots: $(INSTALLED)  ## a PNG of each page into docs/screenshots/
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.screenshots
 
 clean:
-	rm -rf $(VENV) .bench .pytest_cache .ruff_cache
+	rm -rf $(VENV) .bench .serve .pytest_cache .ruff_cache

@@ -182,15 +182,26 @@ def _start_nginx(cluster: Cluster) -> subprocess.Popen:
 
 @contextlib.contextmanager
 def cluster(
-    replicas: int, port: int, run_dir: Path, extra_env: dict | None = None
+    replicas: int,
+    port: int,
+    run_dir: Path,
+    extra_env: dict | None = None,
+    replica_ports: list[int] | None = None,
 ) -> Iterator[Cluster]:
-    """Start ``replicas`` replicas and nginx in front of them; stop them all at the end."""
+    """Start ``replicas`` replicas and nginx in front of them; stop them all at the end.
+
+    Replica ``rK`` listens on ``replica_ports[K - 1]``, by default ``port + K``.
+    """
     run_dir = run_dir.resolve()
     (run_dir / "tmp").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **(extra_env or {})}
+    ports = replica_ports or [port + k for k in range(1, replicas + 1)]
     running = Cluster(
         port,
-        [Replica(f"r{k}", port + k, run_dir / f"r{k}.log", env) for k in range(1, replicas + 1)],
+        [
+            Replica(f"r{k}", port_k, run_dir / f"r{k}.log", env)
+            for k, port_k in enumerate(ports[:replicas], start=1)
+        ],
         run_dir,
     )
     (run_dir / "nginx.conf").write_text(render(running.replicas, str(port), run_dir))
