@@ -180,15 +180,14 @@ def _start_nginx(cluster: Cluster) -> subprocess.Popen:
     raise RuntimeError("nginx did not answer in time")
 
 
-@contextlib.contextmanager
-def cluster(
+def prepare(
     replicas: int,
     port: int,
     run_dir: Path,
     extra_env: dict | None = None,
     replica_ports: list[int] | None = None,
-) -> Iterator[Cluster]:
-    """Start ``replicas`` replicas and nginx in front of them; stop them all at the end.
+) -> Cluster:
+    """The cluster's replicas (not started) and its nginx.conf written into ``run_dir``.
 
     Replica ``rK`` listens on ``replica_ports[K - 1]``, by default ``port + K``.
     """
@@ -205,6 +204,19 @@ def cluster(
         run_dir,
     )
     (run_dir / "nginx.conf").write_text(render(running.replicas, str(port), run_dir))
+    return running
+
+
+@contextlib.contextmanager
+def cluster(
+    replicas: int,
+    port: int,
+    run_dir: Path,
+    extra_env: dict | None = None,
+    replica_ports: list[int] | None = None,
+) -> Iterator[Cluster]:
+    """Start ``prepare``'s replicas and nginx in front of them; stop them all at the end."""
+    running = prepare(replicas, port, run_dir, extra_env, replica_ports)
     try:
         for replica in running.replicas:
             replica.start()
@@ -246,7 +258,15 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--run-dir", type=Path, default=ROOT / ".serve")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="write <run-dir>/nginx.conf for replicas on <port>+1… and exit (for systemd)",
+    )
     args = parser.parse_args()
+    if args.render_only:
+        prepare(args.replicas, args.port, args.run_dir)
+        return
     # Stopped by a service manager (SIGTERM): stop nginx and the replicas on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with cluster(args.replicas, args.port, args.run_dir) as running:
