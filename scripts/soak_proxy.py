@@ -31,8 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import psutil
+import websockets
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dashboard.data import load_dataset
 from dashboard.engine import EngineConfig, Store
@@ -69,6 +73,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     retried: int = 0
+    cpu_s: dict[str, float] = field(default_factory=dict)  # used while the sessions acted
 
     def record(self, start: float, ms: float) -> None:
         if self.started is not None:
@@ -256,6 +261,7 @@ async def _readers(running, queries, seconds, results, moves, during=None) -> No
             )
         )
         results.started = time.monotonic()
+        cpu_before = _cpu_seconds(running)
         task = asyncio.create_task(during()) if during else None
         deadline = results.started + seconds
         sessions = [s for s in opened if s is not None]
@@ -264,11 +270,41 @@ async def _readers(running, queries, seconds, results, moves, during=None) -> No
         await asyncio.gather(
             *(_act(s, deadline, moves, i * spread) for i, s in enumerate(sessions))
         )
+        cpu_after = _cpu_seconds(running)
+        results.cpu_s = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}
         if task:
             await task
         for browser in browsers:
             await browser.close()
     results.errors += [f"request left localhost: {url}" for url in outside.urls]
+
+
+def _cpu_seconds(running) -> dict[str, float]:
+    """CPU seconds used so far by the replicas, nginx, this run's browsers and the machine."""
+
+    def used(processes) -> float:
+        total = 0.0
+        for process in processes:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
+
+    def family(pid: int) -> list:
+        with contextlib.suppress(psutil.Error):
+            process = psutil.Process(pid)
+            return [process, *process.children(recursive=True)]
+        return []
+
+    replicas = [p for r in running.replicas if r.alive() for p in family(r.pid)]
+    ours = psutil.Process().children(recursive=True)
+    machine = psutil.cpu_times()
+    return {
+        "replicas": used(replicas),
+        "nginx": used(family(running.nginx.pid)),
+        "browsers": used(p for p in ours if "chrom" in p.name()),
+        "machine": machine.user + machine.system + machine.nice + machine.irq + machine.softirq,
+    }
 
 
 def _percentiles(ms: list[float]) -> dict:
@@ -356,24 +392,110 @@ def run_soak(sessions: int, seconds: float, replicas: int) -> dict:
         "rss_peak_mb": {name: round(mb) for name, mb in sorted(peaks.items())},
         "rss_end_mb": end_mb,
         "rss_killed_replica_at_kill_mb": marks["rss_at_kill_mb"],
+        "cpu_s": results.cpu_s,  # of 2 cores x the run's seconds; the killed replica's is lost
     }
 
 
-def run_throughput(sessions: int, seconds: float, counts: list[int]) -> list[dict]:
+class SocketSession:
+    """A reader without a browser: Streamlit's websocket protocol, spoken through the proxy.
+
+    It asks for the reruns a page asks for when the side radio is switched (the radio's id
+    comes from the first run) and reads the "Filters in force" caption of each run, so the
+    replicas do all a reader's work while no browser draws the result.
+    """
+
+    def __init__(self, url: str, query: str, results: Results) -> None:
+        parsed = parse_qs(query)
+        self.url, self.query, self.results = url, query, results
+        self.sides = _sides(parsed.get("side", [""])[0])
+        self.side = self.sides[0]
+        self.radio = ""
+        self.socket = None
+
+    async def open(self) -> None:
+        host = urlparse(self.url).netloc
+        self.socket = await websockets.connect(
+            f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=self.url
+        )
+        await self._run({})
+
+    async def switch_side(self) -> None:
+        side = self.sides[1] if self.side == self.sides[0] else self.sides[0]
+        start = time.monotonic()
+        caption = await self._run({self.radio: SIDE_LABELS[side]})
+        self.results.record(start, (time.monotonic() - start) * 1000)
+        shown = f"Side: {SIDE_LABELS[side]}" in caption if side else "Side: " not in caption
+        if not shown:
+            self.results.errors.append(f"{self.query} side {side!r}: caption {caption[:120]}")
+        self.side = side
+
+    async def _run(self, widgets: dict[str, str]) -> str:
+        """One rerun with these widget values; the run's filter caption once it has finished."""
+        message = BackMsg()
+        message.rerun_script.query_string = _query(
+            {k: v for k, v in parse_qs(self.query).items() if k != "side"}, self.side
+        )
+        for widget_id, value in widgets.items():
+            state = message.rerun_script.widget_states.widgets.add()
+            state.id, state.string_value = widget_id, value
+        await self.socket.send(message.SerializeToString())
+        caption = ""
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await asyncio.wait_for(self.socket.recv(), TIMEOUT_MS / 1000))
+            kind = forward.WhichOneof("type")
+            if kind == "script_finished":
+                return caption
+            if kind != "delta" or forward.delta.WhichOneof("type") != "new_element":
+                continue
+            element = forward.delta.new_element
+            if element.WhichOneof("type") == "radio" and element.radio.label == "Side":
+                self.radio = element.radio.id
+            elif element.WhichOneof("type") == "markdown" and element.markdown.body.startswith(
+                "Filters in force"
+            ):
+                caption = element.markdown.body
+
+
+async def _sockets(running, queries, seconds, results) -> None:
+    sessions = [SocketSession(running.url, query, results) for query in queries]
+    await asyncio.gather(*(s.open() for s in sessions))
+    await asyncio.gather(*(s.switch_side() for s in sessions))  # warms every replica's caches
+    results.started = time.monotonic()
+    cpu_before = _cpu_seconds(running)
+    deadline = results.started + seconds
+
+    async def act(session: SocketSession) -> None:
+        while time.monotonic() < deadline:
+            await session.switch_side()
+
+    await asyncio.gather(*(act(s) for s in sessions))
+    cpu_after = _cpu_seconds(running)
+    results.cpu_s = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}
+    for session in sessions:
+        await session.socket.close()
+
+
+def run_throughput(sessions: int, seconds: float, counts: list[int], clients: list[str]):
     queries = _queries(sessions)
     rows = []
-    for replicas in counts:
+    for client, replicas in ((c, n) for c in clients for n in counts):
         results = Results()
         with _cluster(replicas) as running:
-            asyncio.run(_readers(running, queries, seconds, results, moves=False))
+            if client == "browser":
+                asyncio.run(_readers(running, queries, seconds, results, moves=False))
+            else:
+                asyncio.run(_sockets(running, queries, seconds, results))
         # Changes that started after every session was open and ended within the window.
         timed = [ms for start, ms in results.actions if start + ms / 1000 <= seconds]
         rows.append(
             {
+                "clients": client,
                 "replicas": replicas,
                 "sessions": sessions,
                 "changes_per_s": round(len(timed) / seconds, 2),
                 **_percentiles(timed),
+                "cpu_s": results.cpu_s,  # of 2 cores x the window's seconds
                 "errors": len(results.errors),
                 "error_samples": results.errors[:5],
             }
@@ -400,6 +522,7 @@ def main() -> None:
     throughput.add_argument("--sessions", type=int, default=12)
     throughput.add_argument("--seconds", type=float, default=40)
     throughput.add_argument("--replicas", default="1,2,3")
+    throughput.add_argument("--clients", default="browser,websocket")
     args = parser.parse_args()
     harness.ensure_all()
     if args.command == "soak":
@@ -409,7 +532,7 @@ def main() -> None:
             raise SystemExit(1)
     else:
         counts = [int(n) for n in args.replicas.split(",")]
-        rows = run_throughput(args.sessions, args.seconds, counts)
+        rows = run_throughput(args.sessions, args.seconds, counts, args.clients.split(","))
         print(json.dumps(rows, indent=2))
 
 
