@@ -13,19 +13,15 @@ are the engine-neutral expressions of ``dashboard.events``. Engines:
     a Spark session on ``spark_master``: ``local[2]``, ``spark://host:7077`` or Spark Connect
     ``sc://host:15002``.
 
-Configuration, later entries winning: the defaults below, the ``[engine]`` table of the TOML
-file named by ``DASHBOARD_CONFIG``, then the environment variables in ``ENVIRONMENT``.
+The configuration (``EngineConfig``, from a TOML file and the environment) is in
+``dashboard.config``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import tempfile
 import threading
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
@@ -33,65 +29,12 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dashboard import events as q
+from dashboard.config import EngineConfig, duckdb_settings
 from dashboard.data.load import Dataset
 from dashboard.data.read import events_parquet
 from dashboard.data.tables import TABLES
 from dashboard.filters import Filters
 from dashboard.matrices import outcome_status
-
-ENGINES = ("duckdb", "pyspark")
-ENVIRONMENT = {
-    "engine": "DASHBOARD_ENGINE",
-    "spark_master": "DASHBOARD_SPARK_MASTER",
-    "memory_limit": "DASHBOARD_DUCKDB_MEMORY_LIMIT",
-    "temp_directory": "DASHBOARD_DUCKDB_TEMP_DIR",
-    "threads": "DASHBOARD_DUCKDB_THREADS",
-}
-CONFIG_FILE_VARIABLE = "DASHBOARD_CONFIG"
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """Which engine answers, and how it is set up."""
-
-    engine: str = "duckdb"
-    spark_master: str = "local[2]"
-    memory_limit: str = "1GB"  # DuckDB spills to temp_directory beyond it
-    temp_directory: str = field(
-        default_factory=lambda: str(Path(tempfile.gettempdir()) / "dashboard-duckdb")
-    )
-    threads: int = 0  # DuckDB threads; 0: one per core
-    spark_conf: dict = field(default_factory=dict)  # extra Spark settings, from TOML only
-
-    def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"unknown engine '{self.engine}': choose {' or '.join(ENGINES)}")
-
-
-def config_from_env(environ: dict | None = None) -> EngineConfig:
-    """The engine configuration from ``DASHBOARD_CONFIG`` (TOML) and the environment."""
-    environ = os.environ if environ is None else environ
-    values: dict = {}
-    path = environ.get(CONFIG_FILE_VARIABLE)
-    if path:
-        with open(path, "rb") as handle:
-            values.update(tomllib.load(handle).get("engine", {}))
-    for name, variable in ENVIRONMENT.items():
-        if environ.get(variable):
-            values[name] = environ[variable]
-    known = {f.name for f in fields(EngineConfig)}
-    unknown = set(values) - known
-    if unknown:
-        raise ValueError(f"unknown engine settings: {', '.join(sorted(unknown))}")
-    if "threads" in values:
-        values["threads"] = int(values["threads"])
-    return EngineConfig(**values)
-
-
-def fingerprint(parts: object) -> str:
-    """A short stable id of a dataset version (names, sizes and times of its files)."""
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
-
 
 # --- the engines --------------------------------------------------------------------------
 
@@ -104,11 +47,7 @@ class DuckDBEngine:
     def __init__(self, config: EngineConfig) -> None:
         import duckdb
 
-        Path(config.temp_directory).mkdir(parents=True, exist_ok=True)
-        settings = {"memory_limit": config.memory_limit, "temp_directory": config.temp_directory}
-        if config.threads:
-            settings["threads"] = config.threads
-        self.connection = duckdb.connect(":memory:", config=settings)
+        self.connection = duckdb.connect(":memory:", config=duckdb_settings(config))
         self._local = threading.local()
 
     def backend(self):

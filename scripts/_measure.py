@@ -56,13 +56,14 @@ def measure_load(directory: Path) -> dict[str, float]:
     """Seconds to read and validate the dataset, then to hand its events to the configured
     engine (``DASHBOARD_ENGINE``) and build the daily cube."""
     from dashboard import engine
+    from dashboard.config import config_from_env
     from dashboard.data import load_dataset
 
     start = time.perf_counter()
     dataset = load_dataset(directory)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    config = engine.config_from_env()
+    config = config_from_env()
     store = engine.Store.for_dataset(config, dataset, directory, "bench")
     engine_s = time.perf_counter() - start
     store.close()
