@@ -22,6 +22,7 @@ ENVIRONMENT = {
     "temp_directory": "DASHBOARD_DUCKDB_TEMP_DIR",
     "threads": "DASHBOARD_DUCKDB_THREADS",
     "cache_directory": "DASHBOARD_CACHE_DIR",
+    "check_memory_limit": "DASHBOARD_CHECK_MEMORY_LIMIT",
 }
 CONFIG_FILE_VARIABLE = "DASHBOARD_CONFIG"
 
@@ -37,6 +38,10 @@ class EngineConfig:
         default_factory=lambda: str(Path(tempfile.gettempdir()) / "dashboard-duckdb")
     )
     threads: int = 0  # DuckDB threads; 0: one per core
+    # DuckDB memory while checking a large Parquet table: beyond it, the search for repeated ids
+    # spills to temp_directory (at 6,000,000 events: 0.6 GB peak and 2 s, against 1.1 GB and 8 s
+    # with 600MB).
+    check_memory_limit: str = "300MB"
     cache_directory: str = field(default_factory=lambda: str(default_cache_directory()))
     spark_conf: dict = field(default_factory=dict)  # extra Spark settings, from TOML only
 
@@ -76,10 +81,11 @@ def default_cache_directory() -> Path:
     return Path(base) / "us-russia-dashboard"
 
 
-def duckdb_settings(config: EngineConfig) -> dict:
-    """The limits every embedded DuckDB connection runs with."""
+def duckdb_settings(config: EngineConfig, checking: bool = False) -> dict:
+    """The limits an embedded DuckDB connection runs with (``checking``: a dataset check's)."""
     Path(config.temp_directory).mkdir(parents=True, exist_ok=True)
-    settings = {"memory_limit": config.memory_limit, "temp_directory": config.temp_directory}
+    memory = config.check_memory_limit if checking else config.memory_limit
+    settings = {"memory_limit": memory, "temp_directory": config.temp_directory}
     if config.threads:
         settings["threads"] = config.threads
     return settings

@@ -20,6 +20,7 @@ The configuration (``EngineConfig``, from a TOML file and the environment) is in
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dashboard import events as q
-from dashboard.config import EngineConfig, duckdb_settings
+from dashboard.config import EngineConfig, duckdb_settings, fingerprint
 from dashboard.data.load import Dataset
 from dashboard.data.read import events_parquet
 from dashboard.data.tables import TABLES
@@ -67,9 +68,19 @@ class DuckDBEngine:
         )
         self.backend().create_view(name, q.normalized(self.backend().table(f"{name}_raw")))
 
-    def keep(self, name: str, expr: ir.Table) -> None:
-        """Materialise a derived table once (``CREATE TABLE ... AS``)."""
-        self.backend().create_table(name, expr)
+    def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
+        """Materialise a derived table: from ``saved`` when an earlier run (or another replica)
+        wrote it there, else computed once and, given ``saved``, written there for the next."""
+        if saved is None:
+            self.backend().create_table(name, expr)
+            return
+        if not saved.is_file():
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            partial = saved.with_name(f"{saved.name}.{os.getpid()}.{threading.get_ident()}")
+            self.backend().to_parquet(expr, partial)
+            os.replace(partial, saved)  # atomic: a reader never sees half a file
+        literal = "'" + str(saved).replace("'", "''") + "'"
+        self.connection.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({literal})')
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -109,8 +120,8 @@ class SparkEngine:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
         self._backend.create_view(name, q.normalized(raw), overwrite=True)
 
-    def keep(self, name: str, expr: ir.Table) -> None:
-        """A temporary view, cached in Spark's memory on first use."""
+    def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
+        """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
         self._backend.create_view(name, expr, overwrite=True)
         self.session.catalog.cacheTable(name)
 
@@ -142,6 +153,15 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = column.astype("str").where(column.notna())
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _saved_cube(config: EngineConfig, parquet: Path) -> Path:
+    """Where the daily cube of these Parquet events is kept: named by the files (path, size,
+    time) and by the code that builds it, so a changed file or a changed cube is rebuilt."""
+    files = sorted(parquet.rglob("*.parquet")) if parquet.is_dir() else [parquet]
+    stamp = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    code = Path(q.__file__).read_bytes()
+    return Path(config.cache_directory) / "cubes" / f"{fingerprint((stamp, code))}.parquet"
 
 
 @dataclass(frozen=True)
@@ -192,7 +212,8 @@ class Store:
         else:
             raise ValueError("give the events as a frame or a Parquet path")
         backend = store.engine.backend()
-        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)))
+        saved = _saved_cube(config, Path(parquet)) if parquet is not None else None
+        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)), saved)
         # Unbound tables of the known schemas: a question then costs no catalog look-up, and
         # runs on whichever cursor (thread) executes it.
         store._tables = {

