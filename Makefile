@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test check lint format bench soak screenshots clean
+.PHONY: run test check lint format bench bench-huge bench-spark soak screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,17 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
-bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 1,000,000 events
+bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 10,000,000 events
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
+
+bench-huge: $(INSTALLED)  ## the same at 100,000,000 events (about 9 GB of disk in .bench/)
+	$(PY) -m tests.browser.setup
+	$(PY) -m scripts.bench --huge --quick
+
+bench-spark: $(INSTALLED)  ## the server-side questions on PySpark local[2] at 10,000,000 events
+	$(PY) -m tests.engine_setup
+	$(PY) -m scripts.bench --scales 10000000 --engine pyspark --no-browser --quick
 
 soak: $(INSTALLED)  ## 20 concurrent browser sessions with different filters
 	$(PY) -m tests.browser.setup
