@@ -34,7 +34,7 @@ bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 10,000,000 event
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
 
-bench-huge: $(INSTALLED)  ## the same at 100,000,000 events (about 9 GB of disk in .bench/)
+bench-huge: $(INSTALLED)  ## the same at 100,000,000 events (about 1.6 GB of disk in .bench/)
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench --huge --quick
 
