@@ -107,7 +107,10 @@ ACTOR_COMBOS = (
 SOURCE_COUNT = 300
 FIRST_DAY = dt.date(2014, 1, 1)
 PARQUET_FROM = 50_000
-CHUNK_EVENTS = 500_000  # events generated and written at a time (one Parquet row group)
+CHUNK_EVENTS = 500_000  # events generated and written at a time
+# Events per Parquet row group: each has its min and max date, so the newest events of a large
+# file are read from its last groups only.
+ROW_GROUP_EVENTS = 100_000
 
 
 def _sources(count: int) -> pd.DataFrame:
@@ -131,11 +134,14 @@ def _events(
     area_combos = [*AREA_IDS, *(";".join(p) for p in itertools.combinations(AREA_IDS, 2))]
     country_combos = ["USA;RUS", *(f"USA;RUS;{c}" for c in COUNTRIES)]
     days = (last_day - FIRST_DAY).days
-    dates = pd.Timestamp(FIRST_DAY) + pd.to_timedelta(rng.integers(0, days + 1, n), unit="D")
+    numbers = np.arange(first, first + n)
+    # In date order, spread evenly over the days, as a feed arrives (GDELT's files are daily):
+    # an engine then reads only the last row groups for the newest events.
+    day = numbers * (days + 1) // max(total, 1)
+    dates = pd.Timestamp(FIRST_DAY) + pd.to_timedelta(day, unit="D")
     goldstein = np.round(rng.uniform(-10, 10, n), 1)
     material = rng.random(n) < 0.5
     quad = np.where(goldstein >= 0, 0, 2) + material.astype(int)
-    numbers = np.arange(first, first + n)
     source_index = numbers % len(sources)
     words = np.array(WORDS)[rng.integers(0, len(WORDS), n)]
     number = numbers.astype(str)
@@ -177,7 +183,7 @@ def _typed_dates(table: pa.Table) -> pa.Table:
 
 
 def _write_events(out: Path, file_format: str, chunks: Iterator[pd.DataFrame]) -> dict[str, str]:
-    """Write the event chunks (a Parquet row group or a CSV block each); return, per area, the
+    """Write the event chunks (Parquet row groups or a CSV block each); return, per area, the
     first event that concerns it."""
     first_in_area: dict[str, str] = {}
     path = out / f"events.{file_format}"
@@ -194,7 +200,7 @@ def _write_events(out: Path, file_format: str, chunks: Iterator[pd.DataFrame]) -
             table = _typed_dates(pa.Table.from_pandas(chunk, preserve_index=False))
             if writer is None:
                 writer = stack.enter_context(pq.ParquetWriter(path, table.schema))
-            writer.write_table(table)
+            writer.write_table(table, row_group_size=ROW_GROUP_EVENTS)
     return first_in_area
 
 
