@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 REPLICAS ?= 3
 
-.PHONY: run serve test check lint format bench bench-proxy soak soak-proxy screenshots clean
+.PHONY: run serve test check lint format bench bench-huge bench-spark bench-proxy soak soak-proxy screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,17 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
-bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 1,000,000 events
+bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 10,000,000 events
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
+
+bench-huge: $(INSTALLED)  ## the same at 100,000,000 events (about 1.6 GB of disk in .bench/)
+	$(PY) -m tests.browser.setup
+	$(PY) -m scripts.bench --huge --quick
+
+bench-spark: $(INSTALLED)  ## the server-side questions on PySpark local[2] at 10,000,000 events
+	$(PY) -m tests.engine_setup
+	$(PY) -m scripts.bench --scales 10000000 --engine pyspark --no-browser --quick
 
 bench-proxy: $(INSTALLED)  ## filter changes per second through nginx at 1, 2 and 3 replicas
 	$(PY) -m tests.browser.setup

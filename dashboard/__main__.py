@@ -21,9 +21,12 @@ def check(directory: Path) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         return 1
-    print(f"{directory}: OK")
+    note = " (events: files unchanged since they last passed)" if dataset.remembered else ""
+    print(f"{directory}: OK{note}")
     for name in TABLES:
-        print(f"  {name:<12} {len(dataset.table(name)):>9,} rows")
+        frame = dataset.table(name)
+        rows = dataset.event_rows if frame is None else len(frame)
+        print(f"  {name:<12} {rows:>11,} rows")
     return 0
 
 

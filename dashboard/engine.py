@@ -13,19 +13,16 @@ are the engine-neutral expressions of ``dashboard.events``. Engines:
     a Spark session on ``spark_master``: ``local[2]``, ``spark://host:7077`` or Spark Connect
     ``sc://host:15002``.
 
-Configuration, later entries winning: the defaults below, the ``[engine]`` table of the TOML
-file named by ``DASHBOARD_CONFIG``, then the environment variables in ``ENVIRONMENT``.
+The configuration (``EngineConfig``, from a TOML file and the environment) is in
+``dashboard.config``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import tempfile
 import threading
-import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
@@ -33,65 +30,12 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dashboard import events as q
+from dashboard.config import EngineConfig, duckdb_settings, fingerprint
 from dashboard.data.load import Dataset
 from dashboard.data.read import events_parquet
 from dashboard.data.tables import TABLES
 from dashboard.filters import Filters
 from dashboard.matrices import outcome_status
-
-ENGINES = ("duckdb", "pyspark")
-ENVIRONMENT = {
-    "engine": "DASHBOARD_ENGINE",
-    "spark_master": "DASHBOARD_SPARK_MASTER",
-    "memory_limit": "DASHBOARD_DUCKDB_MEMORY_LIMIT",
-    "temp_directory": "DASHBOARD_DUCKDB_TEMP_DIR",
-    "threads": "DASHBOARD_DUCKDB_THREADS",
-}
-CONFIG_FILE_VARIABLE = "DASHBOARD_CONFIG"
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """Which engine answers, and how it is set up."""
-
-    engine: str = "duckdb"
-    spark_master: str = "local[2]"
-    memory_limit: str = "1GB"  # DuckDB spills to temp_directory beyond it
-    temp_directory: str = field(
-        default_factory=lambda: str(Path(tempfile.gettempdir()) / "dashboard-duckdb")
-    )
-    threads: int = 0  # DuckDB threads; 0: one per core
-    spark_conf: dict = field(default_factory=dict)  # extra Spark settings, from TOML only
-
-    def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"unknown engine '{self.engine}': choose {' or '.join(ENGINES)}")
-
-
-def config_from_env(environ: dict | None = None) -> EngineConfig:
-    """The engine configuration from ``DASHBOARD_CONFIG`` (TOML) and the environment."""
-    environ = os.environ if environ is None else environ
-    values: dict = {}
-    path = environ.get(CONFIG_FILE_VARIABLE)
-    if path:
-        with open(path, "rb") as handle:
-            values.update(tomllib.load(handle).get("engine", {}))
-    for name, variable in ENVIRONMENT.items():
-        if environ.get(variable):
-            values[name] = environ[variable]
-    known = {f.name for f in fields(EngineConfig)}
-    unknown = set(values) - known
-    if unknown:
-        raise ValueError(f"unknown engine settings: {', '.join(sorted(unknown))}")
-    if "threads" in values:
-        values["threads"] = int(values["threads"])
-    return EngineConfig(**values)
-
-
-def fingerprint(parts: object) -> str:
-    """A short stable id of a dataset version (names, sizes and times of its files)."""
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
-
 
 # --- the engines --------------------------------------------------------------------------
 
@@ -104,11 +48,7 @@ class DuckDBEngine:
     def __init__(self, config: EngineConfig) -> None:
         import duckdb
 
-        Path(config.temp_directory).mkdir(parents=True, exist_ok=True)
-        settings = {"memory_limit": config.memory_limit, "temp_directory": config.temp_directory}
-        if config.threads:
-            settings["threads"] = config.threads
-        self.connection = duckdb.connect(":memory:", config=settings)
+        self.connection = duckdb.connect(":memory:", config=duckdb_settings(config))
         self._local = threading.local()
 
     def backend(self):
@@ -128,9 +68,19 @@ class DuckDBEngine:
         )
         self.backend().create_view(name, q.normalized(self.backend().table(f"{name}_raw")))
 
-    def keep(self, name: str, expr: ir.Table) -> None:
-        """Materialise a derived table once (``CREATE TABLE ... AS``)."""
-        self.backend().create_table(name, expr)
+    def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
+        """Materialise a derived table: from ``saved`` when an earlier run (or another replica)
+        wrote it there, else computed once and, given ``saved``, written there for the next."""
+        if saved is None:
+            self.backend().create_table(name, expr)
+            return
+        if not saved.is_file():
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            partial = saved.with_name(f"{saved.name}.{os.getpid()}.{threading.get_ident()}")
+            self.backend().to_parquet(expr, partial)
+            os.replace(partial, saved)  # atomic: a reader never sees half a file
+        literal = "'" + str(saved).replace("'", "''") + "'"
+        self.connection.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({literal})')
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -170,8 +120,8 @@ class SparkEngine:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
         self._backend.create_view(name, q.normalized(raw), overwrite=True)
 
-    def keep(self, name: str, expr: ir.Table) -> None:
-        """A temporary view, cached in Spark's memory on first use."""
+    def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
+        """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
         self._backend.create_view(name, expr, overwrite=True)
         self.session.catalog.cacheTable(name)
 
@@ -203,6 +153,15 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = column.astype("str").where(column.notna())
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _saved_cube(config: EngineConfig, parquet: Path) -> Path:
+    """Where the daily cube of these Parquet events is kept: named by the files (path, size,
+    time) and by the code that builds it, so a changed file or a changed cube is rebuilt."""
+    files = sorted(parquet.rglob("*.parquet")) if parquet.is_dir() else [parquet]
+    stamp = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    code = Path(q.__file__).read_bytes()
+    return Path(config.cache_directory) / "cubes" / f"{fingerprint((stamp, code))}.parquet"
 
 
 @dataclass(frozen=True)
@@ -253,7 +212,8 @@ class Store:
         else:
             raise ValueError("give the events as a frame or a Parquet path")
         backend = store.engine.backend()
-        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)))
+        saved = _saved_cube(config, Path(parquet)) if parquet is not None else None
+        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)), saved)
         # Unbound tables of the known schemas: a question then costs no catalog look-up, and
         # runs on whichever cursor (thread) executes it.
         store._tables = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, engine, export, figures, matrices, say_do
+from dashboard import about, config, engine, export, figures, matrices, say_do
 from dashboard.data import (
     DataError,
     Dataset,
@@ -23,7 +23,7 @@ from dashboard.data import (
     data_dir_from_env,
     load_dataset,
 )
-from dashboard.data.read import events_parquet
+from dashboard.data.load import dataset_fingerprint
 from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import (
     FILTER_PERIODS,
@@ -64,41 +64,25 @@ class Context:
         return matrices.readable(frame, self.names, self.dataset.sources)
 
 
-def _stamp(directory: Path) -> tuple:
-    """Names, sizes and modification times: a changed file means a fresh load."""
-    if not directory.is_dir():
-        return ()
-    return tuple(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(directory.iterdir())
-    )
-
-
 @st.cache_resource(
     show_spinner="Loading and checking the dataset…",
     max_entries=2,
     on_release=lambda loaded: loaded[1] and loaded[1].close(),
 )
-def _load(directory: str, stamp: tuple) -> tuple[Dataset | None, engine.Store | None, list]:
+def _load(directory: str, version: str) -> tuple[Dataset | None, engine.Store | None, list]:
     """The checked dataset and its event store, shared read-only by every session.
 
-    ``st.cache_resource``: one engine per dataset version (``stamp``), built once with its
-    derived tables. The dataset keeps the small tables; its events are handed to the engine.
+    ``st.cache_resource``: one engine per dataset version (a fingerprint of its files), built
+    once with its derived tables. The dataset keeps the small tables; its events are handed to
+    the engine (Parquet events are read in place and never loaded here).
     """
+    settings = config.config_from_env()
     try:
-        dataset = load_dataset(directory)
+        dataset = load_dataset(directory, config=settings)
     except DatasetError as exc:
         return None, None, exc.errors
-    parquet = events_parquet(Path(directory))
-    frame = None if parquet else dataset.events
-    dataset = replace(dataset, events=None)  # Parquet: the loaded copy goes before the engine reads
-    store = engine.Store.open(
-        engine.config_from_env(),
-        engine.fingerprint(stamp),
-        matrices.outcome_status(dataset.outcomes),
-        frame=frame,
-        parquet=parquet,
-    )
-    return dataset, store, []
+    store = engine.Store.for_dataset(settings, dataset, Path(directory), version)
+    return replace(dataset, events=None), store, []
 
 
 # Any period will do: the fragment exists for its side effect on reconnection (see below), and
@@ -123,7 +107,8 @@ def rerun_on_reconnect() -> None:
 
 def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
     directory = data_dir_from_env()
-    dataset, store, errors = _load(str(directory), _stamp(directory))
+    version = dataset_fingerprint(directory) if directory.is_dir() else ""
+    dataset, store, errors = _load(str(directory), version)
     return dataset, store, errors, directory
 
 

@@ -2,9 +2,9 @@
 
 Two of them run in a fresh interpreter so that nothing is cached or already imported:
 
-    python -m scripts._measure load DIR                  -> JSON {"read_s", "engine_s", "engine"}
+    python -m scripts._measure load DIR      -> JSON {"read_s", "engine_s", "engine", "rss_mb"}
     python -m scripts._measure rerun DIR|- --runs 7 [--pages compare,map] [--profile OUT_DIR]
-                                                         -> JSON {page: [ms, ...]}
+                                    [--search WORD]      -> JSON {page: [ms, ...]}
 
 ``rerun`` drives the app with ``streamlit.testing.v1.AppTest`` (no browser, no websocket): per
 page it switches to the page, makes one untimed filter change to warm the caches, then times
@@ -23,6 +23,7 @@ import contextlib
 import cProfile
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -56,17 +57,19 @@ def measure_load(directory: Path) -> dict[str, float]:
     """Seconds to read and validate the dataset, then to hand its events to the configured
     engine (``DASHBOARD_ENGINE``) and build the daily cube."""
     from dashboard import engine
+    from dashboard.config import config_from_env
     from dashboard.data import load_dataset
 
     start = time.perf_counter()
     dataset = load_dataset(directory)
     read_s = time.perf_counter() - start
     start = time.perf_counter()
-    config = engine.config_from_env()
+    config = config_from_env()
     store = engine.Store.for_dataset(config, dataset, directory, "bench")
     engine_s = time.perf_counter() - start
     store.close()
-    return {"read_s": read_s, "engine_s": engine_s, "engine": config.engine}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return {"read_s": read_s, "engine_s": engine_s, "engine": config.engine, "rss_mb": peak_mb}
 
 
 class _ThreadProfiler:
@@ -98,9 +101,14 @@ class _ThreadProfiler:
 
 
 def measure_reruns(
-    script: Path, pages: list[str] | None, runs: int, profile_dir: Path | None
+    script: Path,
+    pages: list[str] | None,
+    runs: int,
+    profile_dir: Path | None,
+    search: str = "",
 ) -> dict[str, list[float]]:
-    """Milliseconds per filter-change rerun of each page (of the only page if ``pages`` is None)."""
+    """Milliseconds per filter-change rerun of each page (of the only page if ``pages`` is None),
+    with ``search`` typed in the sidebar's search box first when given."""
     from streamlit.testing.v1 import AppTest
 
     profiler = _ThreadProfiler() if profile_dir else None
@@ -113,6 +121,9 @@ def measure_reruns(
             app.switch_page(f"views/{PAGE_FILES[page]}")
             app.run()
             _raise_on_exception(app, page)
+        if search:
+            app.text_input(key="f_search").set_value(search).run()
+            _raise_on_exception(app, f"{page} search")
         areas = app.multiselect(key="f_areas")
         areas.set_value(AREA_VALUES[1]).run()  # warms the caches; not timed
         if profiler:
@@ -351,6 +362,7 @@ def main(argv: list[str] | None = None) -> None:
     rerun.add_argument("--runs", type=int, default=7)
     rerun.add_argument("--pages", default=",".join(PAGE_FILES))
     rerun.add_argument("--profile", type=Path, default=None, help="write <page>.prof here")
+    rerun.add_argument("--search", default="", help="a text search kept during the reruns")
     args = parser.parse_args(argv)
     if args.command == "load":
         result = measure_load(args.directory)
@@ -359,7 +371,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         os.environ["DASHBOARD_DATA_DIR"] = str(Path(args.directory).resolve())
         pages = [p for p in args.pages.split(",") if p]
-        result = measure_reruns(APP, pages, args.runs, args.profile)
+        result = measure_reruns(APP, pages, args.runs, args.profile, args.search)
     print(json.dumps(result))
 
 

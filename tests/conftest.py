@@ -15,6 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_directory(tmp_path_factory) -> Path:
+    """Checked datasets and derived tables are remembered in a directory of this run only."""
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["DASHBOARD_CACHE_DIR"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def shipped():
     return load_dataset(DATA)

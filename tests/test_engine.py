@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from dashboard.engine import EngineConfig, Store, config_from_env, fingerprint
+from dashboard.config import EngineConfig, config_from_env, fingerprint
+from dashboard.engine import Store
 from dashboard.filters import Filters
 
 

@@ -79,7 +79,7 @@ def read_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Dat
         raw, errors = _read_csv(path)
     if raw is None:
         return None, errors
-    errors += _check_header(raw, table)
+    errors += check_header(raw, table)
     if errors:
         return None, errors
     if raw.frame.empty:
@@ -214,7 +214,7 @@ def _read_arrow(path: Path) -> pa.Table:
     return pa.table(columns, names=names)
 
 
-def _check_header(raw: RawTable, table: Table) -> list[DataError]:
+def check_header(raw: RawTable, table: Table) -> list[DataError]:
     found = list(raw.frame.columns)
     expected = table.column_names
     row = raw.header_row

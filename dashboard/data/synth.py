@@ -5,12 +5,17 @@ The areas are the real six; everything else is generated and marked synthetic in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dashboard.data.package import write_datapackage
 from dashboard.data.tables import (
@@ -21,6 +26,7 @@ from dashboard.data.tables import (
     RESOLVED,
     SIDES,
     STATUSES,
+    TABLES,
     VERDICTS,
 )
 
@@ -101,6 +107,10 @@ ACTOR_COMBOS = (
 SOURCE_COUNT = 300
 FIRST_DAY = dt.date(2014, 1, 1)
 PARQUET_FROM = 50_000
+CHUNK_EVENTS = 500_000  # events generated and written at a time
+# Events per Parquet row group: each has its min and max date, so the newest events of a large
+# file are read from its last groups only.
+ROW_GROUP_EVENTS = 100_000
 
 
 def _sources(count: int) -> pd.DataFrame:
@@ -118,18 +128,23 @@ def _sources(count: int) -> pd.DataFrame:
 
 
 def _events(
-    n: int, rng: np.random.Generator, sources: list[str], last_day: dt.date
+    first: int, n: int, rng: np.random.Generator, sources: list[str], last_day: dt.date, total: int
 ) -> pd.DataFrame:
+    """Events ``first`` to ``first + n - 1`` of a dataset of ``total`` events."""
     area_combos = [*AREA_IDS, *(";".join(p) for p in itertools.combinations(AREA_IDS, 2))]
     country_combos = ["USA;RUS", *(f"USA;RUS;{c}" for c in COUNTRIES)]
     days = (last_day - FIRST_DAY).days
-    dates = pd.Timestamp(FIRST_DAY) + pd.to_timedelta(rng.integers(0, days + 1, n), unit="D")
+    numbers = np.arange(first, first + n)
+    # In date order, spread evenly over the days, as a feed arrives (GDELT's files are daily):
+    # an engine then reads only the last row groups for the newest events.
+    day = numbers * (days + 1) // max(total, 1)
+    dates = pd.Timestamp(FIRST_DAY) + pd.to_timedelta(day, unit="D")
     goldstein = np.round(rng.uniform(-10, 10, n), 1)
     material = rng.random(n) < 0.5
     quad = np.where(goldstein >= 0, 0, 2) + material.astype(int)
-    source_index = np.arange(n) % len(sources)
+    source_index = numbers % len(sources)
     words = np.array(WORDS)[rng.integers(0, len(WORDS), n)]
-    number = np.arange(n).astype(str)
+    number = numbers.astype(str)
     return pd.DataFrame(
         {
             "event_id": np.char.add("syn-e", number),
@@ -142,10 +157,51 @@ def _events(
             "countries": np.array(country_combos)[rng.integers(0, len(country_combos), n)],
             "goldstein": goldstein,
             "quad_class": np.array(QUAD_CLASSES)[quad],
-            "key_moment": rng.random(n) < min(1.0, 20 / n),
+            "key_moment": rng.random(n) < min(1.0, 20 / total),
             "source_ids": np.array(sources)[source_index],
+            "checked": dt.date.today().isoformat(),
         }
     )
+
+
+def _event_chunks(
+    total: int, rng: np.random.Generator, sources: list[str], last_day: dt.date
+) -> Iterator[pd.DataFrame]:
+    """The events in chunks of ``CHUNK_EVENTS``: memory stays flat however many are asked for."""
+    for first in range(0, total, CHUNK_EVENTS):
+        yield _events(first, min(CHUNK_EVENTS, total - first), rng, sources, last_day, total)
+
+
+def _typed_dates(table: pa.Table) -> pa.Table:
+    """Dates as Parquet dates, not text: the engine then never casts them per query (a count at
+    a million events took 21 instead of 33 ms)."""
+    for name in ("date", "checked"):
+        index = table.schema.get_field_index(name)
+        parsed = pc.strptime(table[name], format="%Y-%m-%d", unit="s")
+        table = table.set_column(index, name, pc.cast(parsed, pa.date32()))
+    return table
+
+
+def _write_events(out: Path, file_format: str, chunks: Iterator[pd.DataFrame]) -> dict[str, str]:
+    """Write the event chunks (Parquet row groups or a CSV block each); return, per area, the
+    first event that concerns it."""
+    first_in_area: dict[str, str] = {}
+    path = out / f"events.{file_format}"
+    with contextlib.ExitStack() as stack:
+        writer = None
+        for number, chunk in enumerate(chunks):
+            for area in set(AREA_IDS) - set(first_in_area):
+                hits = chunk.loc[chunk["area_ids"].str.contains(area), "event_id"]
+                if len(hits):
+                    first_in_area[area] = hits.iloc[0]
+            if file_format == "csv":
+                chunk.to_csv(path, index=False, mode="a" if number else "w", header=not number)
+                continue
+            table = _typed_dates(pa.Table.from_pandas(chunk, preserve_index=False))
+            if writer is None:
+                writer = stack.enter_context(pq.ParquetWriter(path, table.schema))
+            writer.write_table(table, row_group_size=ROW_GROUP_EVENTS)
+    return first_in_area
 
 
 def _cells(rng: np.random.Generator, sources: list[str]) -> dict[str, pd.DataFrame]:
@@ -171,7 +227,7 @@ def _cells(rng: np.random.Generator, sources: list[str]) -> dict[str, pd.DataFra
 
 
 def _commitments(
-    events: pd.DataFrame, rng: np.random.Generator, sources: list[str]
+    first_in_area: dict[str, str], rng: np.random.Generator, sources: list[str]
 ) -> pd.DataFrame:
     """One commitment per area, side and period; resolved ones cite an event of that area."""
     grid = list(itertools.product(AREA_IDS, SIDES, PERIODS))
@@ -186,11 +242,7 @@ def _commitments(
     frame["verdict_reason"] = "Synthetic reason."
     frame["verdict_as_of"] = dt.date.today().isoformat()
     frame["confidence"] = "medium"
-    first_in_area = {
-        area: next(iter(events.loc[events["area_ids"].str.contains(area), "event_id"]), "")
-        for area in AREA_IDS
-    }
-    evidence = frame["area_id"].map(first_in_area)
+    evidence = frame["area_id"].map(first_in_area).fillna("")
     resolved = frame["verdict"].isin(RESOLVED)
     frame["evidence_event_ids"] = np.where(resolved, evidence, "")
     frame.loc[resolved & (evidence == ""), "verdict"] = "unclear"  # nothing to show it
@@ -214,29 +266,35 @@ def _impacts(n_events: int, rng: np.random.Generator, sources: list[str]) -> pd.
 def write_synthetic(
     out: Path, n_events: int, seed: int = 0, file_format: str | None = None
 ) -> Path:
-    """Write a synthetic dataset of ``n_events`` events to ``out``; CSV below 50,000 events."""
+    """Write a synthetic dataset of ``n_events`` events to ``out``; CSV below 50,000 events.
+
+    The events are generated and written a chunk at a time, so 100,000,000 of them fit in the
+    memory of a few chunks.
+    """
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     file_format = file_format or ("parquet" if n_events >= PARQUET_FROM else "csv")
     last_day = dt.date.today() - dt.timedelta(days=1)
     sources = _sources(min(SOURCE_COUNT, max(1, n_events)))
     source_ids = sources["source_id"].tolist()
-    events = _events(n_events, rng, source_ids, last_day)
+    for name in TABLES:
+        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
+            stale.unlink(missing_ok=True)
+    first_in_area = _write_events(
+        out, file_format, _event_chunks(n_events, rng, source_ids, last_day)
+    )
     tables = {
         "areas": pd.DataFrame(
             {"area_id": AREA_IDS, "name": AREA_NAMES, "scope": "Synthetic scope."}
         ),
         "sources": sources,
-        "events": events,
         "impacts": _impacts(n_events, rng, source_ids),
-        "commitments": _commitments(events, rng, source_ids),
+        "commitments": _commitments(first_in_area, rng, source_ids),
         **_cells(rng, source_ids),
     }
-    for name in ("positions", "outcomes", "events", "impacts", "commitments"):
+    for name in ("positions", "outcomes", "impacts", "commitments"):
         tables[name]["checked"] = dt.date.today().isoformat()
     for name, frame in tables.items():
-        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
-            stale.unlink(missing_ok=True)
         if file_format == "parquet":
             frame.to_parquet(out / f"{name}.parquet", index=False)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
@@ -73,11 +74,11 @@ def _coerce_number(
     name = column.name
     values = pd.to_numeric(series, errors="coerce") if series.dtype.kind not in "iuf" else series
     wrong = values.isna() & ~blank
-    errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {_show(v)}")
+    errors = _errors_at(raw, wrong, name, lambda v: f"not a number: {show(v)}")
     if column.kind == "float":
         return values.astype("Float64"), errors
     fractional = values.notna() & (values % 1 != 0)
-    errors += _errors_at(raw, fractional, name, lambda v: f"not a whole number: {_show(v)}")
+    errors += _errors_at(raw, fractional, name, lambda v: f"not a whole number: {show(v)}")
     return values.where(~fractional).astype("Int64"), errors
 
 
@@ -108,7 +109,7 @@ def _coerce_date(
     values = _parse_iso_dates(text.where(text.str.match(ISO_DATE_PATTERN)))
     wrong = values.isna() & ~blank
     return values, _errors_at(
-        raw, wrong, column.name, lambda v: f"not a real date in YYYY-MM-DD form: {_show(v)}"
+        raw, wrong, column.name, lambda v: f"not a real date in YYYY-MM-DD form: {show(v)}"
     )
 
 
@@ -120,7 +121,7 @@ def _coerce_bool(
     lowered = series.astype("str").str.strip().str.lower()
     values = lowered.map({"true": True, "false": False}).astype("boolean")
     wrong = values.isna() & ~blank
-    return values, _errors_at(raw, wrong, column.name, lambda v: f"not true or false: {_show(v)}")
+    return values, _errors_at(raw, wrong, column.name, lambda v: f"not true or false: {show(v)}")
 
 
 def _coerce_text(
@@ -132,12 +133,16 @@ def _coerce_text(
     ):
         return (series.where(~blank) if blank.any() else series), []  # no copy when none blank
     not_text = ~series.map(lambda v: isinstance(v, str), na_action="ignore").fillna(True)
-    errors = _errors_at(raw, not_text, name, lambda v: f"not text: {_show(v)}")
+    errors = _errors_at(raw, not_text, name, lambda v: f"not text: {show(v)}")
     keep = ~blank & ~not_text
     return series.where(keep).astype("str").where(keep), errors
 
 
-def _show(value: object, limit: int = 60) -> str:
+def show(value: object, limit: int = 60) -> str:
+    """A cell's value as a message quotes it: text in quotes, a number as written (12.5, not
+    np.float64(12.5))."""
+    if isinstance(value, np.generic):
+        value = value.item()
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
@@ -244,8 +249,8 @@ def _failure_message(raw: RawTable, column: str, check: str, index: int) -> str 
         first = int(raw.frame.index[raw.frame[column] == value][0])
         if first == index:
             return None
-        return f"duplicate id {_show(value)}: row {raw.row(first)} already has it"
-    return f"{_show(value)} {check}"
+        return f"duplicate id {show(value)}: row {raw.row(first)} already has it"
+    return f"{show(value)} {check}"
 
 
 # (later, earlier): pairs of date columns that must be in order within a row
@@ -264,13 +269,13 @@ def check_dates(
         dates = typed[column.name]
         early = dates < pd.Timestamp(earliest)
         late = (dates > pd.Timestamp(today)) & (not column.future)
-        errors += _errors_at(raw, early, column.name, lambda v: f"{_show(v)} is before {earliest}")
-        errors += _errors_at(raw, late, column.name, lambda v: f"{_show(v)} is in the future")
+        errors += _errors_at(raw, early, column.name, lambda v: f"{show(v)} is before {earliest}")
+        errors += _errors_at(raw, late, column.name, lambda v: f"{show(v)} is in the future")
     for later, earlier in ORDERED_DATES:
         if later in typed and earlier in typed:
             reversed_range = typed[later] < typed[earlier]
             errors += _errors_at(
-                raw, reversed_range, later, lambda v, e=earlier: f"{_show(v)} is before {e}"
+                raw, reversed_range, later, lambda v, e=earlier: f"{show(v)} is before {e}"
             )
     if "date_precision" in typed:
         date_column = next(c for c in ("date", "stated_from", "stated") if c in typed)
@@ -283,7 +288,7 @@ def check_dates(
             raw,
             not_first,
             date_column,
-            lambda v: f"{_show(v)}: a month-precision date is the 1st, a year-precision 1 January",
+            lambda v: f"{show(v)}: a month-precision date is the 1st, a year-precision 1 January",
         )
     return errors
 
@@ -319,7 +324,7 @@ def check_unused_sources(
     typed_sources: pd.DataFrame, raw: RawTable, cited: set[str]
 ) -> list[DataError]:
     unused = ~typed_sources["source_id"].isin(cited)
-    return _errors_at(raw, unused, "source_id", lambda v: f"source {_show(v)} is cited by no row")
+    return _errors_at(raw, unused, "source_id", lambda v: f"source {show(v)} is cited by no row")
 
 
 def check_one_per_cell(
@@ -329,7 +334,7 @@ def check_one_per_cell(
     duplicated = typed.duplicated(subset=keys, keep="first") & typed[keys].notna().all(axis=1)
     what = " × ".join(keys)
     return _errors_at(
-        raw, duplicated, column, lambda v: f"a second row for the same {what}: {_show(v)}"
+        raw, duplicated, column, lambda v: f"a second row for the same {what}: {show(v)}"
     )
 
 
@@ -360,7 +365,7 @@ def check_stretches(typed: pd.DataFrame, raw: RawTable, keys: list[str]) -> list
             raw.file,
             raw.row(int(index)),
             "stated_from",
-            f"{_show(raw.frame.loc[index, 'stated_from'])} overlaps the previous position of the "
+            f"{show(raw.frame.loc[index, 'stated_from'])} overlaps the previous position of the "
             f"same {what}, stated to {previous_end[index]:%Y-%m-%d}",
         )
         for index in overlapping[overlapping].index

@@ -1,0 +1,221 @@
+"""Parquet events are checked where they lie, as engine queries, with the CSV check's messages.
+
+Every broken case of ``tests/broken`` whose events.csv parses is replayed with its events as a
+Parquet file of text columns: the engine's check must then report exactly what the pandas check
+reports for the CSV, row for row (a Parquet file's first record is row 1, a CSV's row 2). A large
+file shows the exact row of a fault at 7,654,321, through ``check`` and the app's error page; a
+checked dataset is remembered by the fingerprint of its files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data import DatasetError, load_dataset
+from dashboard.data.errors import DataError
+from dashboard.data.read import read_table
+from dashboard.data.tables import TABLES
+from tests.test_broken_corpus import BASE, CASES, ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+EVENTS = TABLES["events"]
+BIG_ROWS = 7_700_000
+BAD_ROW = 7_654_321  # as the error names it: the row's position in the file, from 1
+
+
+def _errors(directory: Path) -> list[DataError]:
+    try:
+        load_dataset(directory)
+    except DatasetError as exc:
+        return exc.errors
+    return []
+
+
+def _as_parquet_row(error: DataError) -> DataError:
+    """The CSV check's error as the Parquet check must word it."""
+    if error.file != "events.csv":
+        return error
+    row = error.row - 1 if isinstance(error.row, int) else error.row
+    message = re.sub(r"row (\d+) already", lambda m: f"row {int(m[1]) - 1} already", error.message)
+    return dataclasses.replace(error, file="events.parquet", row=row, message=message)
+
+
+def _replayable(case: Path) -> bool:
+    """The case's events.csv parses as CSV, with no blank lines (which Parquet cannot hold)."""
+    if not (case / "events.csv").is_file() or (case / "events.parquet").exists():
+        return False
+    raw, errors = read_table(case, EVENTS)
+    return raw is not None and not errors and not raw.rows
+
+
+REPLAYED = [case for case in CASES if _replayable(case)]
+
+
+def test_most_broken_cases_are_replayed_on_parquet():
+    assert len(REPLAYED) >= 30, [case.name for case in REPLAYED]
+
+
+@pytest.mark.parametrize("case", REPLAYED, ids=[case.name for case in REPLAYED])
+def test_parquet_check_words_each_fault_as_the_csv_check(case, tmp_path):
+    expected = sorted(_as_parquet_row(e) for e in _errors(case))
+    copy = shutil.copytree(case, tmp_path / case.name)
+    raw, _ = read_table(copy, EVENTS)
+    pq.write_table(pa.Table.from_pandas(raw.frame, preserve_index=False), copy / "events.parquet")
+    (copy / "events.csv").unlink()
+    assert sorted(_errors(copy)) == expected
+
+
+def _typed_events(rows: int) -> pa.Table:
+    """``rows`` valid events with native Parquet types and repeated values."""
+    numbers = pa.array(np.arange(rows))
+    text = pa.array(["the two sides met"] * 1).take(pa.array(np.zeros(rows, dtype=np.int32)))
+
+    def repeated(value):
+        return pa.array([value]).take(pa.array(np.zeros(rows, dtype=np.int32)))
+
+    return pa.table(
+        {
+            "event_id": pc.binary_join_element_wise("x", pc.cast(numbers, pa.string()), ""),
+            "date": repeated("2018-07-16"),
+            "date_precision": repeated("day"),
+            "title": text,
+            "description": text,
+            "area_ids": repeated("ukraine"),
+            "actors": repeated("us_executive;ru_government"),
+            "countries": repeated("USA;RUS"),
+            "goldstein": repeated(1.5),
+            "quad_class": repeated("verbal_cooperation"),
+            "key_moment": repeated(False),
+            "source_ids": repeated("s1"),
+            "checked": repeated("2019-06-01"),
+        }
+    )
+
+
+def _with_events(tmp_path: Path, events: pa.Table, name: str = "events.parquet") -> Path:
+    directory = shutil.copytree(BASE, tmp_path / "dataset")
+    (directory / "events.csv").unlink()
+    pq.write_table(events, directory / name)
+    return directory
+
+
+def _base_events() -> pa.Table:
+    import pandas as pd
+
+    frame = pd.read_csv(BASE / "events.csv", dtype=str, keep_default_na=False)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _set(table: pa.Table, column: str, row: int, value) -> pa.Table:
+    values = table[column].to_pylist()
+    values[row] = value
+    index = table.schema.get_field_index(column)
+    return table.set_column(index, column, pa.array(values, type=table[column].type))
+
+
+@pytest.fixture(scope="module")
+def large_broken(tmp_path_factory) -> Path:
+    """The base dataset with 7,700,000 more events in Parquet; one bad date at row 7,654,321."""
+    tmp = tmp_path_factory.mktemp("large")
+    events = pa.concat_tables([_base_events(), _typed_events(BIG_ROWS).cast(_base_events().schema)])
+    dates = events["date"].combine_chunks()
+    mask = np.zeros(len(events), dtype=bool)
+    mask[BAD_ROW - 1] = True
+    dates = pc.if_else(pa.array(mask), pa.scalar("2019-02-30"), dates)
+    events = events.set_column(events.schema.get_field_index("date"), "date", dates)
+    return _with_events(tmp, events)
+
+
+def test_large_parquet_fault_is_named_by_its_row(large_broken):
+    errors = _errors(large_broken)
+    assert [str(e) for e in errors] == [
+        f"events.parquet:{BAD_ROW}:date: not a real date in YYYY-MM-DD form: '2019-02-30'"
+    ]
+
+
+def test_check_command_prints_the_large_fault(large_broken):
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "check", str(large_broken)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert f"events.parquet:{BAD_ROW}:date: not a real date" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_error_page_lists_the_large_fault(large_broken, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(large_broken))
+    app = AppTest.from_file(APP, default_timeout=300).run()
+    assert not app.exception
+    assert app.title[0].value == "The dataset could not be loaded"
+    listed = app.dataframe[0].value
+    row = listed[listed["file"] == "events.parquet"].iloc[0]
+    assert (row["row"], row["column"]) == (str(BAD_ROW), "date")
+
+
+def test_native_types_faults(tmp_path):
+    events = _typed_events(5)
+    events = _set(events, "goldstein", 1, 12.5)
+    events = _set(events, "event_id", 3, "x0")
+    events = _set(events, "area_ids", 4, "ukraine;moon")
+    directory = _with_events(tmp_path, events)
+    in_events = [str(e) for e in _errors(directory) if e.file == "events.parquet"]
+    assert sorted(in_events) == [
+        "events.parquet:2:goldstein: 12.5 must be between -10 and 10",
+        "events.parquet:4:event_id: duplicate id 'x0': row 1 already has it",
+        "events.parquet:5:area_ids: unknown areas: 'moon'",
+    ]
+
+
+def test_directory_of_parquet_files_names_the_part(tmp_path):
+    directory = shutil.copytree(BASE, tmp_path / "dataset")
+    (directory / "events.csv").unlink()
+    parts = directory / "events.parquet"
+    parts.mkdir()
+    base = _base_events()
+    pq.write_table(base, parts / "part-0.parquet")
+    later = _set(_typed_events(3).cast(base.schema), "date", 2, "2014-13-01")
+    later = _set(later, "event_id", 1, base["event_id"][0].as_py())
+    pq.write_table(later, parts / "part-1.parquet")
+    first = base["event_id"][0].as_py()
+    assert sorted(str(e) for e in _errors(directory)) == [
+        f"events.parquet/part-1.parquet:2:event_id: duplicate id '{first}': "
+        "row 1 of events.parquet/part-0.parquet already has it",
+        "events.parquet/part-1.parquet:3:date: not a real date in YYYY-MM-DD form: '2014-13-01'",
+    ]
+
+
+def test_checked_dataset_is_remembered_until_a_file_changes(tmp_path, monkeypatch):
+    directory = _with_events(tmp_path, _base_events())
+    first = load_dataset(directory)
+    assert (first.remembered, first.event_rows) == (False, 3)
+    again = load_dataset(directory)
+    assert (again.remembered, again.event_rows) == (True, 3)
+    events = directory / "events.parquet"
+    os.utime(events, ns=(events.stat().st_atime_ns, events.stat().st_mtime_ns + 1_000_000))
+    assert not load_dataset(directory).remembered
+
+
+def test_a_broken_dataset_is_never_remembered(tmp_path):
+    events = _set(_base_events(), "date", 0, "not a date")
+    directory = _with_events(tmp_path, events)
+    for _ in range(2):
+        with pytest.raises(DatasetError):
+            load_dataset(directory, today=dt.date.today())
