@@ -24,7 +24,9 @@ import argparse
 import asyncio
 import contextlib
 import json
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -73,7 +75,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     retried: int = 0
-    cpu_s: dict[str, float] = field(default_factory=dict)  # used while the sessions acted
+    cores: dict[str, float] = field(default_factory=dict)  # kept busy while sessions acted
 
     def record(self, start: float, ms: float) -> None:
         if self.started is not None:
@@ -270,8 +272,8 @@ async def _readers(running, queries, seconds, results, moves, during=None) -> No
         await asyncio.gather(
             *(_act(s, deadline, moves, i * spread) for i, s in enumerate(sessions))
         )
-        cpu_after = _cpu_seconds(running)
-        results.cpu_s = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}
+        acted_s = time.monotonic() - results.started
+        results.cores = _cores(cpu_before, _cpu_seconds(running), acted_s)
         if task:
             await task
         for browser in browsers:
@@ -279,16 +281,17 @@ async def _readers(running, queries, seconds, results, moves, during=None) -> No
     results.errors += [f"request left localhost: {url}" for url in outside.urls]
 
 
-def _cpu_seconds(running) -> dict[str, float]:
-    """CPU seconds used so far by the replicas, nginx, this run's browsers and the machine."""
+def _cpu_seconds(running) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each process of the replicas, nginx and this run's browsers,
+    and by the whole machine (pid 0)."""
 
-    def used(processes) -> float:
-        total = 0.0
+    def used(processes) -> dict[int, float]:
+        found = {}
         for process in processes:
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
-                total += times.user + times.system
-        return total
+                found[process.pid] = times.user + times.system
+        return found
 
     def family(pid: int) -> list:
         with contextlib.suppress(psutil.Error):
@@ -303,7 +306,19 @@ def _cpu_seconds(running) -> dict[str, float]:
         "replicas": used(replicas),
         "nginx": used(family(running.nginx.pid)),
         "browsers": used(p for p in ours if "chrom" in p.name()),
-        "machine": machine.user + machine.system + machine.nice + machine.irq + machine.softirq,
+        "machine": {0: machine.user + machine.system + machine.nice + machine.softirq},
+    }
+
+
+def _cores(before: dict, after: dict, seconds: float) -> dict[str, float]:
+    """Cores each group kept busy between two ``_cpu_seconds`` (processes that ended between
+    them are not counted)."""
+    return {
+        group: round(
+            sum(used - before[group].get(pid, 0.0) for pid, used in after[group].items()) / seconds,
+            2,
+        )
+        for group in after
     }
 
 
@@ -392,7 +407,7 @@ def run_soak(sessions: int, seconds: float, replicas: int) -> dict:
         "rss_peak_mb": {name: round(mb) for name, mb in sorted(peaks.items())},
         "rss_end_mb": end_mb,
         "rss_killed_replica_at_kill_mb": marks["rss_at_kill_mb"],
-        "cpu_s": results.cpu_s,  # of 2 cores x the run's seconds; the killed replica's is lost
+        "cores_busy": results.cores,  # of the machine's 2; the killed replica's is not counted
     }
 
 
@@ -470,8 +485,8 @@ async def _sockets(running, queries, seconds, results) -> None:
             await session.switch_side()
 
     await asyncio.gather(*(act(s) for s in sessions))
-    cpu_after = _cpu_seconds(running)
-    results.cpu_s = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_after}
+    acted_s = time.monotonic() - results.started
+    results.cores = _cores(cpu_before, _cpu_seconds(running), acted_s)
     for session in sessions:
         await session.socket.close()
 
@@ -495,7 +510,7 @@ def run_throughput(sessions: int, seconds: float, counts: list[int], clients: li
                 "sessions": sessions,
                 "changes_per_s": round(len(timed) / seconds, 2),
                 **_percentiles(timed),
-                "cpu_s": results.cpu_s,  # of 2 cores x the window's seconds
+                "cores_busy": results.cores,  # of the machine's 2
                 "errors": len(results.errors),
                 "error_samples": results.errors[:5],
             }
@@ -524,6 +539,7 @@ def main() -> None:
     throughput.add_argument("--replicas", default="1,2,3")
     throughput.add_argument("--clients", default="browser,websocket")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the replicas and nginx too
     harness.ensure_all()
     if args.command == "soak":
         report = run_soak(args.sessions, args.seconds, args.replicas)
