@@ -57,7 +57,7 @@ from tests.browser import harness
 PAGES_PER_BROWSER = 15  # sessions share Chromium processes: 60 sessions in 4 browsers
 STAGGER_S = 0.25
 OPENING_AT_ONCE = 6  # first loads are the heaviest (all of Streamlit's bundles): a few at a time
-THINK_S = 10  # a soak reader reads for a while between actions; the throughput run does not
+THINK_S = 30  # a soak reader reads a while between actions (60 of them offer 2 actions a second)
 KILL_AT, RESTART_AT = 0.40, 0.65  # shares of the run
 KILLED = "r2"
 POLL_MS = 100  # Playwright's default polls on every animation frame: 60 pages would spin
@@ -131,8 +131,8 @@ class Session:
         sidebar = self.page.locator('[data-testid="stSidebar"]')
         link = sidebar.get_by_role("link", name=TITLES[path], exact=True)
         target = f"/{harness.url_path(path)}"
+        self.path = path  # what the reader asked for, whether or not it arrives
         await self._act(link.click, f"location.pathname === '{target}'")
-        self.path = path
 
     async def switch_side(self) -> None:
         side = self.sides[1] if self.side == self.sides[0] else self.sides[0]
@@ -140,10 +140,10 @@ class Session:
             SIDE_LABELS[side], exact=True
         )
         wanted = f"'{side}'" if side else "null"
+        self.side = side
         await self._act(
             radio.click, f"new URLSearchParams(location.search).get('side') === {wanted}"
         )
-        self.side = side
 
     async def _act(self, click, taken: str) -> None:
         start = time.monotonic()
@@ -213,10 +213,13 @@ async def _act(session: Session, deadline: float, moves: bool, delay: float) -> 
             step += 1
             if moves:
                 await asyncio.sleep(THINK_S)
-        results.lost += await session.problems()  # the view it ends on must be its own
     except Exception as exc:  # a session must report, never take the others down
         results.errors.append(f"{session.query}: {type(exc).__name__}: {str(exc)[:300]}")
-        results.lost.append(f"{session.query}: did not finish")
+    try:  # however its last action went, the view it ends on must be its own
+        await _idle(session.page)
+        results.lost += await session.problems()
+    except Exception as exc:
+        results.lost.append(f"{session.query}: never settled: {type(exc).__name__}")
     finally:
         await session.page.context.close()
 
