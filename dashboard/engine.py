@@ -20,6 +20,7 @@ The configuration (``EngineConfig``, from a TOML file and the environment) is in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import threading
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from dashboard.config import EngineConfig, duckdb_settings, fingerprint
 from dashboard.data.load import Dataset
 from dashboard.data.read import events_parquet
 from dashboard.data.tables import TABLES
-from dashboard.filters import Filters
+from dashboard.filters import Filters, search_terms
 from dashboard.matrices import outcome_status
 
 # --- the engines --------------------------------------------------------------------------
@@ -175,6 +176,8 @@ class Only:
 
 
 ANYWHERE = Only()
+SEARCH_KEEP_MAX = 2_000_000  # events matching a search kept as a table; more: searched each time
+SEARCHES_KEPT = 16  # searches kept per dataset version; later ones are searched each time
 
 
 class Store:
@@ -190,6 +193,8 @@ class Store:
         self.status = dict(status)
         self._events = f"events_{version}"
         self._cube = f"cube_{version}"
+        self._searches: dict[tuple[str, ...], str | None] = {}
+        self._lock = threading.Lock()
 
     # building ---------------------------------------------------------------------------
 
@@ -253,9 +258,38 @@ class Store:
     def _frame(self, expr: ir.Table) -> pd.DataFrame:
         return _typed(self.engine.backend().to_pandas(expr))
 
+    def _searched(self, filters: Filters) -> tuple[ir.Table, Filters]:
+        """The events a question starts from, and what is left of the filters.
+
+        A text search reads every title and description, which at 10,000,000 events costs more
+        than the rest of a page. The events that match a search are kept as a table of their
+        own (at most ``SEARCH_KEEP_MAX`` of them, for ``SEARCHES_KEPT`` searches), so the page's
+        other questions, and the next change of another filter, start from those.
+        """
+        terms = tuple(search_terms(filters.search))
+        if not terms:
+            return self.events(), filters
+        with self._lock:
+            if terms not in self._searches and len(self._searches) < SEARCHES_KEPT:
+                self._searches[terms] = self._keep_search(terms)
+            name = self._searches.get(terms)
+        if name is None:
+            return self.events(), filters
+        return self._tables[name], dataclasses.replace(filters, search="")
+
+    def _keep_search(self, terms: tuple[str, ...]) -> str | None:
+        found = self.events().filter(*q.terms_match(self.events(), q.EVENT_TEXT, terms))
+        if int(self._scalar(found.count())) > SEARCH_KEEP_MAX:
+            return None
+        name = f"search_{self.version}_{len(self._searches)}"
+        self.engine.keep(name, found)
+        self._tables[name] = ibis.table(self.engine.backend().table(name).schema(), name=name)
+        return name
+
     def matching(self, filters: Filters, only: Only = ANYWHERE, key_moments=False) -> ir.Table:
+        events, filters = self._searched(filters)
         return q.matching(
-            self.events(),
+            events,
             filters,
             self.cells(filters),
             only.area,
@@ -283,20 +317,24 @@ class Store:
         expr = q.newest(self.matching(filters, key_moments=True).select(*q.EVENT_COLUMNS), limit)
         return self._frame(expr).iloc[::-1].reset_index(drop=True)
 
+    def _cube_under(self, filters: Filters) -> ir.Table:
+        events, left = self._searched(filters)
+        cells = self.cells(filters)
+        if left is not filters:  # searched: the kept matches stand in for the events
+            return q.cube_matching(q.daily_cube(q.matching(events, left, cells)), left, cells)
+        return q.filtered_cube(events, self.cube(), filters, cells)
+
     def daily_cube(self, filters: Filters) -> pd.DataFrame:
         """Per day, area and side: events and score sums under the filters."""
-        cube = q.filtered_cube(self.events(), self.cube(), filters, self.cells(filters))
-        return self._frame(cube.order_by(["date", "area_id", "us", "ru"]))
+        return self._frame(self._cube_under(filters).order_by(["date", "area_id", "us", "ru"]))
 
     def area_year(self, filters: Filters) -> pd.DataFrame:
         """Events and score sums per area and year under the filters."""
-        cube = q.filtered_cube(self.events(), self.cube(), filters, self.cells(filters))
-        return self._frame(q.area_year(cube))
+        return self._frame(q.area_year(self._cube_under(filters)))
 
     def area_month(self, filters: Filters) -> pd.DataFrame:
         """Events and score sums per area and month under the filters."""
-        cube = q.filtered_cube(self.events(), self.cube(), filters, self.cells(filters))
-        return self._frame(q.area_month(cube))
+        return self._frame(q.area_month(self._cube_under(filters)))
 
     def span(self, filters: Filters) -> tuple[int, pd.Timestamp | None, pd.Timestamp | None]:
         """How many events match, and the first and last of their dates."""

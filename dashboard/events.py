@@ -105,11 +105,15 @@ def _common(table: ir.Table, filters: Filters) -> list[ir.BooleanValue]:
 
 def text_match(table: ir.Table, columns: Iterable[str], search: str) -> list[ir.BooleanValue]:
     """One condition per word or quoted phrase: held by one of ``columns``, any case."""
+    return terms_match(table, columns, search_terms(search))
+
+
+def terms_match(
+    table: ir.Table, columns: Iterable[str], terms: Iterable[str]
+) -> list[ir.BooleanValue]:
+    """One condition per search term (see ``filters.search_terms``)."""
     columns = list(columns)
-    return [
-        _any(table[c].fill_null("").lower().contains(term) for c in columns)
-        for term in search_terms(search)
-    ]
+    return [_any(table[c].fill_null("").lower().contains(term) for c in columns) for term in terms]
 
 
 def matching(

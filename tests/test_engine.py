@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 
 from dashboard.config import EngineConfig, config_from_env, fingerprint
 from dashboard.engine import Store
 from dashboard.filters import Filters
+from tests.conftest import DATA
 
 
 def test_defaults_are_duckdb_with_a_memory_limit():
@@ -89,3 +91,18 @@ def test_many_threads_query_one_store(shipped_store):
 def test_fingerprint_names_a_dataset_version():
     assert fingerprint((("events.csv", 10, 1),)) == fingerprint((("events.csv", 10, 1),))
     assert fingerprint((("events.csv", 10, 1),)) != fingerprint((("events.csv", 11, 1),))
+
+
+@pytest.mark.parametrize("search", ["sanctions", '"new start"', "putin trump"])
+def test_kept_search_answers_as_a_search_of_all_events(shipped, monkeypatch, search):
+    """The events kept for a search answer every question as searching all events does."""
+    kept = Store.for_dataset(EngineConfig(), shipped, DATA, f"kept_{abs(hash(search))}")
+    monkeypatch.setattr("dashboard.engine.SEARCH_KEEP_MAX", 0)  # too many: search each time
+    direct = Store.for_dataset(EngineConfig(), shipped, DATA, f"direct_{abs(hash(search))}")
+    for filters in (Filters(search=search), Filters(search=search, areas=("ukraine",))):
+        assert kept.count(filters) == direct.count(filters)
+        pd.testing.assert_frame_equal(kept.newest(filters, 20), direct.newest(filters, 20))
+        pd.testing.assert_frame_equal(kept.area_year(filters), direct.area_year(filters))
+        assert kept.span(filters) == direct.span(filters)
+    assert kept.count(Filters(search=search)) > 0
+    assert kept._searches and all(name is None for name in direct._searches.values())

@@ -219,3 +219,14 @@ def test_a_broken_dataset_is_never_remembered(tmp_path):
     for _ in range(2):
         with pytest.raises(DatasetError):
             load_dataset(directory, today=dt.date.today())
+
+
+def test_repeated_ids_are_found_when_grouped_in_several_passes(tmp_path, monkeypatch):
+    monkeypatch.setattr("dashboard.data.scan.ROWS_PER_PASS", 2)  # 7 rows: 4 passes
+    events = pa.concat_tables([_base_events(), _typed_events(4).cast(_base_events().schema)])
+    events = _set(_set(events, "event_id", 5, "e1"), "event_id", 6, "x0")
+    directory = _with_events(tmp_path, events)
+    assert sorted(str(e) for e in _errors(directory) if e.column == "event_id") == [
+        "events.parquet:6:event_id: duplicate id 'e1': row 1 already has it",
+        "events.parquet:7:event_id: duplicate id 'x0': row 4 already has it",
+    ]

@@ -32,6 +32,7 @@ FILE = "_file"
 STRING_TYPES = (pa.string(), pa.large_string())
 # A reference column naming more unknown ids than this is reported on these first ones only.
 MAX_UNKNOWN_IDS = 1_000
+ROWS_PER_PASS = 10_000_000  # ids grouped per pass of the uniqueness check
 
 
 @dataclass
@@ -309,13 +310,17 @@ def _messages(
 def _duplicates(scanned: ScannedTable, name: str) -> list[DataError]:
     """Rows whose id an earlier row of the table already has.
 
-    One hash aggregate finds the repeated ids; only their rows are then numbered in file order.
+    The ids are grouped by their 64-bit hash, in passes of ``ROWS_PER_PASS`` rows' worth of
+    hashes, so the group table stays within the check's memory limit at 100,000,000 events
+    (grouping the text ids at once ran out of 300 MB there). Only the rows of repeated hashes
+    are then compared as text and numbered in file order.
     """
     t = scanned.table
-    ids = t.filter(t[name].notnull())
-    repeated = ids.group_by(name).aggregate(copies=ids.count())
-    repeated = repeated.filter(repeated.copies > 1)
-    rows = ids.semi_join(repeated, name)
+    keyed = t.filter(t[name].notnull()).mutate(_key=t[name].hash())
+    repeated = _repeated_keys(scanned, keyed)
+    if not repeated:
+        return []
+    rows = keyed.filter(keyed._key.isin(repeated[:MAX_UNKNOWN_IDS])).drop("_key")
     rows = rows.mutate(copy=ibis.row_number().over(group_by=name, order_by=[FILE, ROW]))
     firsts = rows.filter(rows.copy == 0).select(name, first_file=rows[FILE], first_row=rows[ROW])
     later = rows.filter(rows.copy > 0).join(firsts, name)
@@ -340,6 +345,18 @@ def _duplicates(scanned: ScannedTable, name: str) -> list[DataError]:
     if count > MAX_ERRORS_PER_COLUMN:
         errors.append(_more(scanned, name, count))
     return errors
+
+
+def _repeated_keys(scanned: ScannedTable, keyed: ir.Table) -> list[int]:
+    """The id hashes held by more than one row, a slice of the hash range per pass."""
+    passes = max(1, -(-scanned.rows // ROWS_PER_PASS))
+    repeated: list[int] = []
+    for part in range(passes):
+        chunk = keyed.filter((keyed._key % passes).abs() == part) if passes > 1 else keyed
+        groups = chunk.group_by("_key").aggregate(copies=chunk.count())
+        found = scanned.backend.to_pandas(groups.filter(groups.copies > 1).select("_key"))
+        repeated += [int(key) for key in found["_key"]]
+    return repeated
 
 
 def _more(scanned: ScannedTable, column: str, count: int) -> DataError:
