@@ -195,9 +195,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         column, kind = frame[name], kinds.get(name, "id")
         if kind == "date" or name in ("first_date", "last_date"):
             out[name] = pd.to_datetime(column).astype("datetime64[us]")
-        elif kind == "float" or name == "goldstein_sum":
-            out[name] = column.astype("Float64")
-        elif name == "goldstein_mean":
+        elif kind == "float" or name in ("goldstein_sum", "goldstein_mean"):
             out[name] = column.astype("Float64")
         elif kind == "int" or name in ("events", "year"):
             out[name] = column.astype("int64")
