@@ -72,9 +72,7 @@ def normalized(raw: ir.Table) -> ir.Table:
     make both alike. An optional column the file lacks reads as its default.
     """
     columns = {
-        c.name: (
-            raw[c.name] if c.name in raw.columns else ibis.literal(c.default, type="string")
-        )
+        c.name: (raw[c.name] if c.name in raw.columns else ibis.literal(c.default, type="string"))
         .cast(IBIS_TYPES[c.kind])
         .name(c.name)
         for c in TABLES["events"].columns
