@@ -110,11 +110,10 @@ def import_gdelt(
     """Read the export files, write the dataset directory ``out``; raise ImportFailed."""
     mappings = mappings or shipped_mappings()
     files = _check_arguments(out, inputs, options, mappings)
-    curated = _curated(options.curated)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        report = _run(work, files, options, mappings, curated, progress)
+        report = _run(work, files, options, mappings, progress)
         out.mkdir(exist_ok=True)
         for item in work.iterdir():
             if item.name != "staging":
@@ -156,7 +155,7 @@ def _curated(directory: Path):
         raise ImportFailed(exc.errors) from None
 
 
-def _run(work: Path, files, options: Options, mappings: Mappings, curated, progress) -> Report:
+def _run(work: Path, files, options: Options, mappings: Mappings, progress) -> Report:
     fips_to_iso = {row["fips"]: row["iso3"] for row in mappings.fips_iso3}
     first = max(EARLIEST_DATE, options.start or EARLIEST_DATE)
     dyad = scan.Dyad(
@@ -181,6 +180,7 @@ def _run(work: Path, files, options: Options, mappings: Mappings, curated, progr
     report = Report(counts)
     if rejects.lines:
         report.reject_file = str(_write_rejects(work / REJECT_FILE, rejects.lines))
+    curated = _curated(options.curated)  # read once the input is known to be good
     _assemble(work, staging / "kept-*.parquet", options, mappings, curated, report)
     _write_metadata(work, options, mappings, curated, report)
     return report

@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +169,10 @@ def _members(path: Path) -> Iterator[list[tuple[str, BinaryIO]]]:
                 raise NotGdelt("the zip archive is empty")
             with contextlib.ExitStack() as stack:
                 yield [
-                    (f"{path.name}:{name}", stack.enter_context(archive.open(name)))
+                    (
+                        path.name if len(names) == 1 else f"{path.name}:{name}",
+                        stack.enter_context(archive.open(name)),
+                    )
                     for name in names
                 ]
 
@@ -179,6 +183,7 @@ class _Lines:
     def __init__(self) -> None:
         self.skipped: list[int] = []
         self.delivered = 0
+        self.not_gdelt: NotGdelt | None = None  # set when line 1 shows the file is not GDELT
 
     def of(self, row: int) -> int:
         """The line of the ``row``-th row delivered (0-based)."""
@@ -311,11 +316,12 @@ def _stream(file: str, stream: BinaryIO, lines: _Lines, rejects: Rejects):
         count = row.actual_columns
         if row.number == 1:
             hint = " (a GDELT 1.0 file?)" if count in GDELT1_COLUMNS else ""
-            raise NotGdelt(
+            lines.not_gdelt = NotGdelt(
                 f"not a GDELT 2.0 event export: line 1 has {count} tab-separated field(s), "
                 f"expected {len(COLUMNS)}{hint}",
                 line=1,
             )
+            return "error"  # the reader stops
         message = f"line has {count} tab-separated field(s), expected {len(COLUMNS)}"
         rejects.add(file, row.number, row.text or "", [(WHOLE, message, "wrong_field_count")])
         return "skip"
@@ -359,7 +365,7 @@ def scan_file(
             _fill_texts(path, rejects)
     except NotGdelt as exc:
         rejects.errors.append(DataError(path.name, exc.line, WHOLE, str(exc), "not_gdelt"))
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         message = f"the file cannot be read to its end ({exc}): download it again"
         rejects.errors.append(DataError(path.name, WHOLE, WHOLE, message, "unreadable"))
     counts.files += 1
@@ -397,6 +403,8 @@ def _scan_stream(file, stream, dyad, bounds, staged, counts, rejects) -> None:
         for batch in reader:
             _scan_batch(batch, file, lines, dyad, bounds, staged, counts, rejects)
     except pa.ArrowInvalid as exc:
+        if lines.not_gdelt:
+            raise lines.not_gdelt from None
         if "Empty CSV file" in str(exc):
             raise NotGdelt("the file is empty: expected GDELT event lines", line=1) from exc
         line = lines.of(lines.delivered)
