@@ -56,9 +56,9 @@ def source_id(url: str) -> str:
     return "gdelt-" + hashlib.md5(url.encode()).hexdigest()[:16]
 
 
-def run(tmp_path: Path, lines: list, options: Options = Options(), **written) -> Path:
+def run(tmp_path: Path, lines: list, options: Options | None = None, **written) -> Path:
     out = tmp_path / "out"
-    import_gdelt(out, [write_export(tmp_path / "in", lines, **written)], options)
+    import_gdelt(out, [write_export(tmp_path / "in", lines, **written)], options or Options())
     return out
 
 
@@ -316,7 +316,8 @@ def test_skip_bad_lines_writes_a_reject_file_and_counts_them(tmp_path):
         rejected = list(csv.reader(handle))
     assert rejected == [
         ["file", "line", "column", "message", "text"],
-        [NAME, "3", "-", "line has 10 tab-separated field(s), expected 61", "\t".join(event(3)[:10])],
+        [NAME, "3", "-", "line has 10 tab-separated field(s), expected 61",
+         "\t".join(event(3)[:10])],
         [NAME, "2", "SQLDATE", "not a real date as YYYYMMDD: '20220230'", "\t".join(bad_date)],
     ]  # fmt: skip
     assert json.loads((out / importer.REPORT_FILE).read_text())["bad_lines"] == 2
