@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test check lint format bench soak screenshots clean
+.PHONY: run test check lint format bench bench-gdelt soak screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ format: $(INSTALLED)
 bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 1,000,000 events
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
+
+bench-gdelt: $(INSTALLED)  ## import-gdelt on 10,000,000 synthetic GDELT rows: time, rows/s, peak memory
+	$(PY) -m scripts.bench_gdelt
 
 soak: $(INSTALLED)  ## 20 concurrent browser sessions with different filters
 	$(PY) -m tests.browser.setup
