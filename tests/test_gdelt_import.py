@@ -310,7 +310,10 @@ def test_a_zip_whose_data_is_damaged_is_refused(tmp_path):
 def test_skip_bad_lines_writes_a_reject_file_and_counts_them(tmp_path):
     bad_date = event(2, date="20220230")
     lines = [event(1), bad_date, event(3)[:10], event(4)]
-    out = run(tmp_path, lines, Options(skip_bad_lines=True), zipped=False)
+    out = tmp_path / "out"
+    path = write_export(tmp_path / "in", lines, zipped=False)
+    report = import_gdelt(out, [path], Options(skip_bad_lines=True))
+    assert report.lines()[-1] == f"  2 bad line(s) skipped, written to {out / 'rejected-lines.csv'}"
     assert gdelt_events(out).index.tolist() == ["gdelt-1", "gdelt-4"]
     with open(out / importer.REJECT_FILE, newline="", encoding="utf-8") as handle:
         rejected = list(csv.reader(handle))

@@ -118,6 +118,8 @@ def import_gdelt(
         for item in work.iterdir():
             if item.name != "staging":
                 item.rename(out / item.name)
+        if report.reject_file:
+            report.reject_file = str(out / REJECT_FILE)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -178,8 +180,8 @@ def _run(work: Path, files, options: Options, mappings: Mappings, progress) -> R
     if rejects.errors:
         raise ImportFailed(rejects.errors)
     report = Report(counts)
-    if rejects.lines:
-        report.reject_file = str(_write_rejects(work / REJECT_FILE, rejects.lines))
+    if rejects.bad_lines:
+        report.reject_file = str(_write_rejects(work / REJECT_FILE, staging))
     curated = _curated(options.curated)  # read once the input is known to be good
     _assemble(work, staging / "kept-*.parquet", options, mappings, curated, report)
     _write_metadata(work, options, mappings, curated, report)
@@ -203,11 +205,13 @@ def _scanned(jobs: list) -> Iterator[tuple[scan.Counts, scan.Rejects]]:
         yield from pool.map(scan.scan_one, jobs)
 
 
-def _write_rejects(path: Path, lines) -> Path:
+def _write_rejects(path: Path, staging: Path) -> Path:
+    """The files' reject parts, in file order, as one CSV with a header."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "column", "message", "text"])
-        writer.writerows(lines)
+        csv.writer(handle).writerow(scan.REJECT_HEADER)
+        for part in sorted(staging.glob("*.rejects.csv")):
+            with open(part, encoding="utf-8", newline="") as lines:
+                shutil.copyfileobj(lines, handle)
     return path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import csv
 import datetime as dt
 import zipfile
 import zlib
@@ -123,7 +124,6 @@ class Rejects:
 
     def extend(self, other: Rejects) -> None:
         self.errors += other.errors
-        self.lines += other.lines
         self.per_file.update(other.per_file)
 
     def close_file(self, file: str) -> None:
@@ -342,12 +342,23 @@ def _stream(file: str, stream: BinaryIO, lines: _Lines, rejects: Rejects):
     )
 
 
+REJECT_HEADER = ["file", "line", "column", "message", "text"]
+
+
 def scan_one(job: tuple[Path, Dyad, Path, bool]) -> tuple[Counts, Rejects]:
-    """Scan one file into a staging file of its own (a unit of work for a process pool)."""
+    """Scan one file into a staging file of its own (a unit of work for a process pool).
+
+    Skipped lines go to a reject part file beside it (``.rejects.csv``), so memory holds one
+    file's bad lines at most, whatever the input.
+    """
     path, dyad, staging, skip = job
     counts, rejects = Counts(), Rejects(skip=skip)
     with pq.ParquetWriter(staging, STAGED_SCHEMA) as staged:
         scan_file(path, dyad, staged, counts, rejects)
+    if rejects.lines:
+        with open(staging.with_suffix(".rejects.csv"), "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rejects.lines)
+        rejects.lines = []
     return counts, rejects
 
 
