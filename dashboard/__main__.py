@@ -15,6 +15,7 @@ from dashboard.data.package import write_datapackage
 from dashboard.data.synth import write_synthetic
 from dashboard.data.tables import TABLES
 from dashboard.gdelt import importer
+from dashboard.gdelt.layout import read_mappings
 from dashboard.gdelt.synthetic import write_gdelt_exports
 
 
@@ -52,10 +53,17 @@ def import_gdelt(args: argparse.Namespace) -> int:
         skip_bad_lines=args.skip_bad_lines,
         curated=args.curated,
     )
+    mappings, replaced = read_mappings(args.mappings) if args.mappings else (None, [])
+    for name in replaced:
+        print(f"using {args.mappings / name}.csv", file=sys.stderr)
     started = time.monotonic()
     try:
         report = importer.import_gdelt(
-            args.out, args.inputs, options, progress=lambda line: print(line, file=sys.stderr)
+            args.out,
+            args.inputs,
+            options,
+            mappings,
+            progress=lambda line: print(line, file=sys.stderr),
         )
     except importer.ImportFailed as exc:
         print(f"import-gdelt: {len(exc.errors)} error(s), nothing written", file=sys.stderr)
@@ -118,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     gdelt_parser.add_argument(
         "--curated", type=Path, default=importer.DEFAULT_DATA_DIR, help="the curated dataset"
+    )
+    gdelt_parser.add_argument(
+        "--mappings",
+        type=Path,
+        help="a directory of edited mapping tables (area_rules.csv, …) to use instead of the "
+        "shipped ones",
     )
     gdelt_parser.add_argument("out", type=Path, help="the dataset directory to write")
     gdelt_parser.add_argument("inputs", type=Path, nargs="+", metavar="FILE_OR_DIR")

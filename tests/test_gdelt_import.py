@@ -363,3 +363,43 @@ def test_synthetic_exports_are_in_the_export_format_and_import(tmp_path):
     assert report.counts.rows_read == 3_000
     assert 0 < report.events < 3_000
     assert main(["check", str(tmp_path / "out")]) == 0
+
+
+def test_the_area_rules_are_edited_as_data(tmp_path, capsys):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "area_rules.csv").write_text(
+        "area_id,event_code,action_country,actor,reason\n"
+        "cyber_elections,1125,,us_justice,Accuse of espionage by the US justice system\n"
+    )
+    justice = ("USAJUD", "UNITED STATES", "USA", "JUD")
+    lines = [event(1, actor1=justice, code="1125", quad="3"), event(2, code="1125", quad="3")]
+    path = write_export(tmp_path / "in", lines)
+    out = tmp_path / "out"
+    assert main(["import-gdelt", "--mappings", str(tables), str(out), str(path)]) == 0
+    assert f"using {tables / 'area_rules'}.csv" in capsys.readouterr().err
+    areas = gdelt_events(out).area_ids
+    assert areas.to_dict() == {"gdelt-1": "cyber_elections", "gdelt-2": "unassigned"}
+    assert (out / "gdelt-mappings" / "area_rules.csv").read_text() == (
+        tables / "area_rules.csv"
+    ).read_text()
+
+
+def test_an_edited_table_that_names_unknown_things_is_refused(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "area_rules.csv").write_text(
+        "area_id,event_code,action_country,actor,reason\n"
+        "space,163,,,no such area\n"
+        "ukraine,,UKRAINE,,not an ISO code\n"
+        "ukraine,,,,no condition\n"
+    )
+    mappings, replaced = layout.read_mappings(tables)
+    assert replaced == ["area_rules"]
+    with pytest.raises(ImportFailed) as failure:
+        import_gdelt(tmp_path / "out", [write_export(tmp_path / "in", [event(1)])], None, mappings)
+    assert failure.value.lines() == [
+        "area_rules.csv:2:area_id: unknown value 'space'",
+        "area_rules.csv:3:action_country: unknown value 'UKRAINE'",
+        "area_rules.csv:4:-: a rule needs an event_code, an action_country or an actor",
+    ]

@@ -33,10 +33,17 @@ from dashboard.data.package import datapackage
 from dashboard.data.read import find_files
 from dashboard.data.tables import ACTOR_NAMES, EARLIEST_DATE, TABLES
 from dashboard.gdelt import scan
-from dashboard.gdelt.layout import QUAD_CLASSES, TABLE_FILES, Mappings, shipped_mappings
+from dashboard.gdelt.layout import (
+    QUAD_CLASSES,
+    TABLE_FILES,
+    UNASSIGNED,
+    Mappings,
+    check_mappings,
+    shipped_mappings,
+)
 
-UNASSIGNED = {
-    "area_id": "unassigned",
+UNASSIGNED_AREA = {
+    "area_id": UNASSIGNED,
     "name": "Unassigned (machine-coded)",
     "scope": "GDELT events that no rule of the area table places in a policy area. They are "
     "never placed by guess; edit the area rules and import again to place them.",
@@ -103,12 +110,14 @@ class ImportFailed(DatasetError):
 def import_gdelt(
     out: Path,
     inputs: list[Path],
-    options: Options = Options(),
+    options: Options | None = None,
     mappings: Mappings | None = None,
     progress: Callable[[str], None] = lambda line: None,
 ) -> Report:
     """Read the export files, write the dataset directory ``out``; raise ImportFailed."""
-    mappings = mappings or shipped_mappings()
+    options, mappings = options or Options(), mappings or shipped_mappings()
+    if errors := check_mappings(mappings):
+        raise ImportFailed(errors)
     files = _check_arguments(out, inputs, options, mappings)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -392,7 +401,7 @@ def _write_metadata(work: Path, options: Options, mappings: Mappings, curated, r
         for path in find_files(options.curated, TABLES[name]):
             copy = shutil.copytree if path.is_dir() else shutil.copy2
             copy(path, work / path.name)
-    areas = pd.concat([curated.areas, pd.DataFrame([UNASSIGNED])], ignore_index=True)
+    areas = pd.concat([curated.areas, pd.DataFrame([UNASSIGNED_AREA])], ignore_index=True)
     areas.to_csv(work / "areas.csv", index=False)
     tables = work / MAPPINGS_DIR
     tables.mkdir()
