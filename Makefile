@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8501
 REPLICAS ?= 3
 
-.PHONY: run serve test check lint format bench bench-huge bench-spark bench-proxy soak soak-proxy screenshots clean
+.PHONY: run serve test check lint format bench bench-huge bench-spark bench-proxy bench-gdelt soak soak-proxy screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench-proxy: $(INSTALLED)  ## filter changes per second through nginx at 1, 2 an
 	$(PY) -m tests.browser.setup
 	$(PY) -m tests.proxy_setup
 	$(PY) -m scripts.soak_proxy throughput
+
+bench-gdelt: $(INSTALLED)  ## import-gdelt on 10,000,000 synthetic GDELT rows: time, rows/s, peak memory
+	$(PY) -m scripts.bench_gdelt
 
 soak: $(INSTALLED)  ## 20 concurrent browser sessions with different filters
 	$(PY) -m tests.browser.setup

@@ -118,3 +118,37 @@ def zip_readme(meta: dict, filters_line: str) -> str:
         "what changed between versions is in its CHANGELOG.md. CITATION.txt says how to cite,\n"
         "LICENCE-data.txt how the data may be reused.\n"
     )
+
+
+GDELT_METHOD = """
+**What GDELT is.** The GDELT 2.0 Event Database (The GDELT Project) reads news reports from around
+the world every 15 minutes and codes each reported interaction by machine: who acted (Actor1),
+on whom (Actor2), what they did as a CAMEO event code (Conflict and Mediation Event
+Observations, Schrodt 2012), its quad class (verbal or material, cooperation or conflict), a
+Goldstein score for the event type (−10 to +10), where it happened, and how many mentions,
+sources and articles reported it. Nobody checks a GDELT row by hand.
+
+**Its known noise.** The same event is coded again from every report that describes it, so
+counts follow press attention as much as events; GDELT 2.0 folds repeated reports into
+mentions, but near-duplicates remain. Places are guessed from the text and are often wrong
+(a capital stands in for a country; a city's name matches another country). Actors are found by
+matching names, so a statement *about* a government can be coded as an act *by* it, and the
+event code comes from the verb of a sentence, not from what happened. Read the trend as the
+texture of coverage between the key moments, never as a record of single events.
+
+**How rows were imported** (`python -m dashboard import-gdelt`). Kept: lines whose two actors'
+country codes are the two sides, either way round; an actor known only by its geography is not
+placed on a side (such lines are counted and dropped). The date is the event day (`SQLDATE`),
+from 2014 on; the score is `GoldsteinScale`; the quad class is `QuadClass`. Actors come from the
+actor's country and its first CAMEO type code (government, military and intelligence: the
+executive; legislature: Congress; judiciary: the justice system; any other type: "other or
+unspecified"). Countries are the two sides and the action location, its FIPS 10-4 code
+converted to ISO 3166-1 alpha-3 with a table taken from GeoNames; a code the table lacks is
+left out and counted. The title is the CAMEO description of the event code; the description
+gives GDELT's actor names and codes, the code, the counts and the average tone. Policy areas
+come from a rule table over CAMEO codes, the action location and the actors; an event no rule
+places is in the area *Unassigned*, never placed by guess. Each distinct source address is one
+source, its publisher the address's host. Every imported row says *gdelt* and carries GDELT's
+`GLOBALEVENTID`, so it is always told apart from the curated rows, which are never mixed with
+it unless "Events from: Both" is chosen.
+"""

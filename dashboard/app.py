@@ -15,10 +15,10 @@ PAGES = {  # page -> the label of its sidebar link; the tab title also names the
 # Our own page links (ui.sidebar) carry the filters in their URLs; Streamlit's would drop them.
 navigation = st.navigation(list(PAGES), position="hidden")
 ui.rerun_on_reconnect()  # a session that lost its replica is rebuilt from the URL on another
-dataset, _, errors, directory = ui.load()
+dataset, store, errors, directory = ui.load()
 if dataset is None:
     ui.error_page(errors, directory)
 else:
-    st.session_state.filters = ui.sidebar(dataset, PAGES)
+    st.session_state.filters = ui.sidebar(dataset, PAGES, machine_coded=bool(store.machine_coded))
     ui.show_notices()
     navigation.run()

@@ -145,7 +145,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         column, kind = frame[name], kinds.get(name, "id")
         if kind == "date" or name in ("first_date", "last_date"):
             out[name] = pd.to_datetime(column).astype("datetime64[us]")
-        elif kind == "float" or name == "goldstein_sum":
+        elif kind == "float" or name in ("goldstein_sum", "goldstein_mean"):
             out[name] = column.astype("Float64")
         elif kind == "int" or name in ("events", "year"):
             out[name] = column.astype("int64")
@@ -213,7 +213,9 @@ class Store:
         if parquet is not None:
             store.engine.events_from_parquet(store._events, Path(parquet))
         elif frame is not None:
-            store.engine.events_from_frame(store._events, frame[q.EVENT_COLUMNS])
+            store.engine.events_from_frame(
+                store._events, frame[[c for c in q.EVENT_COLUMNS if c in frame]]
+            )
         else:
             raise ValueError("give the events as a frame or a Parquet path")
         backend = store.engine.backend()
@@ -226,6 +228,10 @@ class Store:
             for name in (store._events, store._cube)
         }
         store.total = store._scalar(store.events().count())
+        store.machine_coded = int(store._scalar(q.machine_coded(store.events())))
+        # Where every event is curated, the provenance columns say nothing: rows keep the
+        # shape the curated dataset always had.
+        store.columns = q.EVENT_COLUMNS if store.machine_coded else q.CURATED_COLUMNS
         return store
 
     @classmethod
@@ -309,12 +315,12 @@ class Store:
         self, filters: Filters, limit: int | None = None, offset: int = 0, only: Only = ANYWHERE
     ) -> pd.DataFrame:
         """The matching events, newest first: ``limit`` of them from ``offset`` (all if None)."""
-        expr = q.newest(self.matching(filters, only).select(*q.EVENT_COLUMNS), limit, offset)
+        expr = q.newest(self.matching(filters, only).select(*self.columns), limit, offset)
         return self._frame(expr)
 
     def key_moments(self, filters: Filters, limit: int) -> pd.DataFrame:
         """The newest ``limit`` key moments among the matching events, oldest first."""
-        expr = q.newest(self.matching(filters, key_moments=True).select(*q.EVENT_COLUMNS), limit)
+        expr = q.newest(self.matching(filters, key_moments=True).select(*self.columns), limit)
         return self._frame(expr).iloc[::-1].reset_index(drop=True)
 
     def _cube_under(self, filters: Filters) -> ir.Table:
@@ -326,7 +332,9 @@ class Store:
 
     def daily_cube(self, filters: Filters) -> pd.DataFrame:
         """Per day, area and side: events and score sums under the filters."""
-        return self._frame(self._cube_under(filters).order_by(["date", "area_id", "us", "ru"]))
+        return self._frame(
+            q.cube_by_day(self._cube_under(filters)).order_by(["date", "area_id", "us", "ru"])
+        )
 
     def area_year(self, filters: Filters) -> pd.DataFrame:
         """Events and score sums per area and year under the filters."""
@@ -345,6 +353,12 @@ class Store:
             (None if pd.isna(first) else first),
             (None if pd.isna(last) else last),
         )
+
+    def trend(self, filters: Filters, unit: str) -> pd.DataFrame:
+        """The machine-coded events under the other filters, per week or month and quad class:
+        count and mean score."""
+        machine = dataclasses.replace(filters, provenance="gdelt")
+        return self._frame(q.trend(self.matching(machine), unit))
 
     def cited_source_ids(self, filters: Filters) -> set[str]:
         """The source ids cited by the matching events."""

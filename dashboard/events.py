@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dashboard.data.tables import PERIOD_STARTS, TABLES
-from dashboard.filters import Filters, search_terms
+from dashboard.filters import BOTH, Filters, search_terms
 
 US_ACTORS = ("us_executive", "us_congress", "us_justice")
 RU_ACTORS = ("ru_government",)
@@ -36,6 +36,9 @@ IBIS_TYPES = {
     "bool": "boolean",
 }
 EVENT_COLUMNS = [c.name for c in TABLES["events"].columns]
+OPTIONAL_COLUMNS = [c.name for c in TABLES["events"].optional_columns]
+CURATED_COLUMNS = [c for c in EVENT_COLUMNS if c not in OPTIONAL_COLUMNS]
+TREND_UNITS = {"week": "W", "month": "M"}
 Cell = tuple[str, str]  # (area_id, period)
 
 
@@ -66,10 +69,13 @@ def normalized(raw: ir.Table) -> ir.Table:
     """The events with their declared types and their period, whatever types the file kept.
 
     CSV events arrive typed by the loader; Parquet may keep dates or flags as text: the casts
-    make both alike.
+    make both alike. An optional column the file lacks reads as its default.
     """
     columns = {
-        c.name: raw[c.name].cast(IBIS_TYPES[c.kind]).name(c.name) for c in TABLES["events"].columns
+        c.name: (raw[c.name] if c.name in raw.columns else ibis.literal(c.default, type="string"))
+        .cast(IBIS_TYPES[c.kind])
+        .name(c.name)
+        for c in TABLES["events"].columns
     }
     return raw.select(**columns).mutate(period=period_of(columns["date"]))
 
@@ -92,8 +98,10 @@ def _in_cells(area: ir.BooleanValue, period: ir.StringValue, terms) -> ir.Boolea
 
 
 def _common(table: ir.Table, filters: Filters) -> list[ir.BooleanValue]:
-    """Period and date conditions, shared by events and the cube."""
+    """Provenance, period and date conditions, shared by events and the cube."""
     conditions = []
+    if filters.provenance != BOTH:
+        conditions.append(table.provenance == filters.provenance)
     if filters.period:
         conditions.append(table.period == filters.period)
     if filters.start:
@@ -166,15 +174,26 @@ def newest(events: ir.Table, limit: int | None = None, offset: int = 0) -> ir.Ta
     return ordered.limit(limit) if limit is not None else ordered
 
 
+CUBE_KEYS = ["date", "period", "area_id", "us", "ru"]
+
+
 def daily_cube(events: ir.Table) -> ir.Table:
-    """Per day, area (an event counts in each of its areas) and side flags: count and score sum."""
+    """Per day, area (an event counts in each of its areas), side flags and provenance: count and
+    score sum."""
     flagged = events.mutate(
         us=holds_any(events.actors, US_ACTORS),
         ru=holds_any(events.actors, RU_ACTORS),
         area_id=events.area_ids.split(";").unnest(),
     )
-    return flagged.group_by(["date", "period", "area_id", "us", "ru"]).aggregate(
+    return flagged.group_by([*CUBE_KEYS, "provenance"]).aggregate(
         events=flagged.count(), goldstein_sum=flagged.goldstein.sum()
+    )
+
+
+def cube_by_day(cube: ir.Table) -> ir.Table:
+    """The cube's rows summed over provenance: one row per day, area and side flags."""
+    return cube.group_by(CUBE_KEYS).aggregate(
+        events=cube.events.sum(), goldstein_sum=cube.goldstein_sum.sum()
     )
 
 
@@ -219,6 +238,21 @@ def span(events: ir.Table) -> ir.Table:
     return events.aggregate(
         events=events.count(), first_date=events.date.min(), last_date=events.date.max()
     )
+
+
+def trend(events: ir.Table, unit: str) -> ir.Table:
+    """Per week or month (``date``: its first day; weeks start on Monday) and quad class: how
+    many events and their mean score."""
+    period = events.date.truncate(TREND_UNITS[unit]).name("date")
+    grouped = events.group_by([period, "quad_class"]).aggregate(
+        events=events.count(), goldstein_mean=events.goldstein.mean()
+    )
+    return grouped.order_by(["date", "quad_class"])
+
+
+def machine_coded(events: ir.Table) -> ir.IntegerScalar:
+    """How many events are not curated (imported from a machine-coded feed)."""
+    return events.filter(events.provenance != "curated").count()
 
 
 def source_cells(events: ir.Table) -> ir.Table:

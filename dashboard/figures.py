@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.data.tables import INTENSITY_SCALE, PERIOD_NAMES, PERIOD_STARTS, STANCE_SCALE
 
@@ -627,3 +628,88 @@ def cell_of(point: dict) -> tuple[str, str] | None:
     """The (row, column) names of a cell clicked on a chart made by ``clickable_cells``."""
     data = point.get("customdata") or []
     return (str(data[-2]), str(data[-1])) if len(data) >= 3 else None
+
+
+QUAD_STYLES = {  # colour-blind safe (Okabe–Ito); cooperation blue, conflict orange; dash by kind
+    "verbal_cooperation": ("Verbal cooperation", "#56B4E9", "dot"),
+    "material_cooperation": ("Material cooperation", "#0072B2", "solid"),
+    "verbal_conflict": ("Verbal conflict", "#E69F00", "dot"),
+    "material_conflict": ("Material conflict", "#D55E00", "solid"),
+}
+TREND_WORDS = {"week": "week", "month": "month"}
+
+
+def gdelt_trend(trend: pd.DataFrame, moments: pd.DataFrame, unit: str) -> go.Figure:
+    """The machine-coded events per week or month: count (top) and mean score (below) for each
+    CAMEO quad class, with the curated key moments as numbered dashed lines.
+
+    ``trend`` has ``date`` (the first day of each week or month), ``quad_class``, ``events`` and
+    ``goldstein_mean``; ``moments`` the key moments (``date``, ``title``), numbered in order.
+    """
+    if trend.empty:
+        return empty_figure("No machine-coded events match the current filters.")
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45]
+    )
+    word = TREND_WORDS[unit]
+    for quad, (name, colour, dash) in QUAD_STYLES.items():
+        rows = trend[trend["quad_class"] == quad]
+        if rows.empty:
+            continue
+        line = {"color": colour, "dash": dash, "width": 2}
+        common = {"x": rows["date"], "name": name, "legendgroup": quad, "mode": "lines"}
+        figure.add_trace(
+            go.Scatter(
+                **common,
+                y=rows["events"],
+                line=line,
+                hovertemplate=f"{name}<br>{word} of %{{x|%Y-%m-%d}}: %{{y:,}} events"
+                "<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        figure.add_trace(
+            go.Scatter(
+                **common,
+                y=rows["goldstein_mean"],
+                line=line,
+                showlegend=False,
+                hovertemplate=f"{name}<br>{word} of %{{x|%Y-%m-%d}}: mean score %{{y:+.2f}}"
+                "<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    _mark_moments(figure, moments, float(trend["events"].max()))
+    figure.update_yaxes(title_text=f"Events per {word}", rangemode="tozero", row=1, col=1)
+    figure.update_yaxes(title_text="Mean score", range=[-10.5, 10.5], row=2, col=1)
+    figure.update_layout(height=560, margin={"l": 10, "r": 10, "t": TOOLBAR_ROOM, "b": 10})
+    return readable(figure)
+
+
+def _mark_moments(figure: go.Figure, moments: pd.DataFrame, top: float) -> None:
+    """Each key moment as a dashed line through both plots, numbered in a badge above."""
+    if moments.empty:
+        return
+    dates = pd.to_datetime(moments["date"])
+    for date in dates:
+        figure.add_vline(x=date, line={"color": "#808080", "dash": "dash", "width": 1})
+    span = dates.max() - dates.min() if len(dates) > 1 else pd.Timedelta(days=365)
+    rows = key_moment_rows(dates, max(span, pd.Timedelta(days=365)))
+    figure.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[top * (1.08 + 0.1 * r) for r in rows],
+            mode="markers+text",
+            text=[str(n) for n in range(1, len(moments) + 1)],
+            textfont={"size": 11, "color": "#ffffff"},
+            marker={"size": 20, "color": MOMENT_COLOUR, "line": {"width": 1, "color": "#ffffff"}},
+            customdata=moments["title"].map(lambda t: plain(t, 50)),
+            hovertemplate="%{text}. %{x|%Y-%m-%d}<br>%{customdata}<extra>key moment</extra>",
+            showlegend=False,
+            name="key moments",
+        ),
+        row=1,
+        col=1,
+    )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.data.tables import PERIOD_NAMES, SIDE_NAMES, SIDES, STATUSES
+from dashboard.data.tables import PERIOD_NAMES, PROVENANCE_NAMES, SIDE_NAMES, SIDES, STATUSES
 
 MAX_PARAM_LENGTH = 500
 SEARCH_MAX_LENGTH = 200
@@ -25,7 +25,12 @@ PAGE_PARAMS = (
     "cell",
     "table",
     "commitments",
+    "trend",
 )  # owned by single pages, kept as they are
+# "Events from": the curated record by default; machine-coded events only when chosen.
+BOTH = "both"
+EVENT_ORIGINS = {**PROVENANCE_NAMES, BOTH: "Both"}
+DEFAULT_ORIGIN = "curated"
 FILTER_PERIODS = tuple(PERIOD_NAMES)  # events exist in every period, positions only in the terms
 SEARCHED = (
     "English titles and descriptions of events, and the texts of positions, outcomes, impacts "
@@ -97,6 +102,11 @@ FILTERS = (
         },
     ),
     FilterSpec(
+        "provenance",
+        "Events from",
+        {"events": "events of the chosen feed: curated, GDELT (machine-coded) or both"},
+    ),
+    FilterSpec(
         "q",
         "Search",
         {
@@ -121,6 +131,7 @@ class Filters:
     end: dt.date | None = None
     statuses: tuple[str, ...] = ()
     search: str = ""
+    provenance: str = DEFAULT_ORIGIN  # curated, gdelt or both
     page: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_query(self) -> dict[str, str]:
@@ -132,6 +143,7 @@ class Filters:
             "from": self.start.isoformat() if self.start else "",
             "to": self.end.isoformat() if self.end else "",
             "status": ",".join(self.statuses),
+            "provenance": "" if self.provenance == DEFAULT_ORIGIN else self.provenance,
             "q": self.search,
         }
         return {key: value for key, value in query.items() if value}
@@ -145,6 +157,8 @@ class Filters:
     def describe(self) -> str:
         """A short slug of the active filters, for file names."""
         parts = [*self.areas, self.side or "", self.period or "", *self.statuses]
+        if self.provenance != DEFAULT_ORIGIN:
+            parts.append(self.provenance)
         if self.start or self.end:
             parts.append(f"{self.start or ''}_to_{self.end or ''}")
         if self.search:
@@ -198,7 +212,7 @@ def parse_query(
 ) -> tuple[Filters, list[str]]:
     """Filters from URL query parameters, plus a notice for everything that was ignored."""
     notices: list[str] = []
-    known = {"areas", "side", "period", "from", "to", "status", "q", *PAGE_PARAMS}
+    known = {"areas", "side", "period", "from", "to", "status", "provenance", "q", *PAGE_PARAMS}
     for key in params:
         if key not in known:
             notices.append(f"Unknown parameter '{_clip(str(key))}' was ignored.")
@@ -213,6 +227,13 @@ def parse_query(
             f"'period' must be one of {', '.join(FILTER_PERIODS)}; '{_clip(period)}' was ignored."
         )
         period = None
+    provenance = values.get("provenance") or DEFAULT_ORIGIN
+    if provenance not in EVENT_ORIGINS:
+        notices.append(
+            f"'provenance' must be one of {', '.join(EVENT_ORIGINS)}; "
+            f"'{_clip(provenance)}' was ignored."
+        )
+        provenance = DEFAULT_ORIGIN
     start = _date(values["from"], "from", notices) if values.get("from") else None
     end = _date(values["to"], "to", notices) if values.get("to") else None
     if start and end and start > end:
@@ -227,6 +248,7 @@ def parse_query(
         end=end,
         statuses=_choices(values.get("status") or "", STATUSES, "status", notices),
         search=search,
+        provenance=provenance,
         page={key: values[key] for key in PAGE_PARAMS if values.get(key)},
     )
     return filters, notices
@@ -270,6 +292,8 @@ def _value_words(filters: Filters, key: str, area_names: Mapping[str, str]) -> s
         return f"{filters.start or 'the start'} to {filters.end or 'today'}"
     if key == "status":
         return ", ".join(filters.statuses)
+    if key == "provenance":
+        return EVENT_ORIGINS[filters.provenance]
     return f"“{filters.search}”"
 
 

@@ -389,12 +389,14 @@ def event_choices(events: pd.DataFrame, limit: int, also: list[str]) -> dict[str
 
 
 def view_summary(dataset: Dataset, store: Store, filters: Filters) -> dict[str, object]:
-    """The overview's counts under the filters, beside the whole dataset's."""
+    """The overview's counts under the filters, beside the whole dataset's (of the feed the
+    filters choose, where the dataset holds machine-coded events)."""
     tables = filtered_small_tables(dataset, store, filters)
     count, first, last = store.span(filters)
+    feed = Filters(provenance=filters.provenance)
     return {
         "events": count,
-        "all_events": store.total,
+        "all_events": store.count(feed) if store.machine_coded else store.total,
         "areas": len(tables["areas"]),
         "countries": tables["impacts"]["country"].nunique(),
         "sources": len(tables["sources"]),

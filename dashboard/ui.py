@@ -26,6 +26,8 @@ from dashboard.data import (
 from dashboard.data.load import dataset_fingerprint
 from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
 from dashboard.filters import (
+    DEFAULT_ORIGIN,
+    EVENT_ORIGINS,
     FILTER_PERIODS,
     SEARCHED,
     Filters,
@@ -43,7 +45,15 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
 }
 DATA_TITLE = "the dashboard's dataset"  # when the data package names no title
-FILTER_KEYS = ("f_areas", "f_side", "f_period", "f_dates", "f_status", "f_search")
+FILTER_KEYS = (
+    "f_areas",
+    "f_side",
+    "f_period",
+    "f_dates",
+    "f_status",
+    "f_provenance",
+    "f_search",
+)
 ALL = "all"
 # A page switch drops widget values the browser did not report in its rerun request (it can
 # miss some under load: the soak lost "period" that way); "session" keeps the filters anyway.
@@ -136,6 +146,7 @@ def _init_widgets(filters: Filters, today: dt.date) -> None:
     state.f_dates = (filters.start or EARLIEST_DATE, filters.end or today)
     state.f_status = list(filters.statuses)
     state.f_search = filters.search
+    state.f_provenance = filters.provenance
     state.page_params = dict(filters.page)
 
 
@@ -152,20 +163,25 @@ def _filters_from_widgets(today: dt.date) -> Filters:
         end=end,
         statuses=tuple(state.f_status),
         search=state.f_search.strip(),
+        provenance=state.get("f_provenance", DEFAULT_ORIGIN),
         page=dict(state.get("page_params", {})),
     )
 
 
-def sidebar(dataset: Dataset, pages: dict) -> Filters:
+def sidebar(dataset: Dataset, pages: dict, machine_coded: bool = False) -> Filters:
     """Page links and the shared filters; on a session's first run the filters come from the URL.
 
     The page links are drawn after the filters are known (in a container above them), so each
     link carries the current filters: moving between pages keeps the view and its shareable URL.
+    "Events from" is offered only where the dataset holds machine-coded events.
     """
     today = dt.date.today()
     if "f_areas" not in st.session_state:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
         filters, notices = parse_query(params, list(dataset.areas.area_id))
+        if filters.provenance != DEFAULT_ORIGIN and not machine_coded:
+            notices.append("This dataset has no machine-coded events: 'provenance' was ignored.")
+            filters = replace(filters, provenance=DEFAULT_ORIGIN)
         _init_widgets(filters, today)
         st.session_state.notices = notices
     names = matrices.area_names(dataset)
@@ -210,6 +226,17 @@ def sidebar(dataset: Dataset, pages: dict) -> Filters:
             placeholder="Any status",
             persist_state=PERSIST,
         )
+        if machine_coded:
+            st.radio(
+                "Events from",
+                list(EVENT_ORIGINS),
+                format_func=EVENT_ORIGINS.get,
+                key="f_provenance",
+                persist_state=PERSIST,
+                help="Curated: the hand-checked record. GDELT: events machine-coded from news "
+                "reports, imported with python -m dashboard import-gdelt. The two are never "
+                "mixed unless you choose Both.",
+            )
         st.text_input(
             "Search text",
             key="f_search",
@@ -404,6 +431,8 @@ COLUMN_LABELS = {
     "date_precision": "Date precision",
     "stated_from": "Stated from",
     "stated_to": "Stated to",
+    "provenance": "From",
+    "provenance_id": "Feed id",
 }
 
 
@@ -475,6 +504,40 @@ def page_choice(label: str, options: dict[str, str], param: str, key: str) -> st
     if chosen != st.session_state.filters.page.get(param, default):
         set_page_param(param, None if chosen == default else chosen)
     return chosen
+
+
+TREND_UNITS = {"week": "Weekly", "month": "Monthly"}
+TREND_MOMENTS = 40  # curated key moments marked on the trend
+
+
+def gdelt_trend(ctx: Context, key: str) -> None:
+    """The machine-coded layer as a weekly or monthly trend, key moments marked; nothing where
+    the dataset has no machine-coded events."""
+    if not ctx.store.machine_coded:
+        return
+    st.subheader("Machine-coded events (GDELT): the trend between the key moments")
+    unit = page_choice("Trend by", TREND_UNITS, "trend", key=f"{key}_unit")
+    trend = ctx.store.trend(ctx.filters, unit)
+    curated = replace(ctx.filters, provenance=DEFAULT_ORIGIN)
+    moments = ctx.store.key_moments(curated, TREND_MOMENTS)
+    st.caption(
+        f"{plural(int(trend['events'].sum()), 'machine-coded event')} under the other filters, "
+        f"per {unit} and CAMEO quad class: how many (top) and their mean cooperation–conflict "
+        "score (below). Dashed lines number the curated key moments, oldest first. GDELT codes "
+        "news reports by machine: counts follow press attention and hold duplicates (see "
+        "Sources & methodology)."
+    )
+    chart(figures.gdelt_trend(trend, moments, unit), f"{key}_chart", title="GDELT trend")
+    if not moments.empty:
+        grid(
+            moments.assign(number=range(1, len(moments) + 1))[["number", "date", "title"]],
+            key=f"{key}_moments",
+            column_config={
+                "number": st.column_config.NumberColumn("#", width="small"),
+                "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                "title": st.column_config.TextColumn("Key moment", width="large"),
+            },
+        )
 
 
 def commitments_link(commitments: pd.DataFrame, area: str, side: str, period: str) -> None:

@@ -56,3 +56,17 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and item.get_closest_marker("pyspark"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+
+
+GDELT_ROWS = 20_000  # synthetic export lines: about a thousand of them USA–RUS
+
+
+@pytest.fixture(scope="session")
+def gdelt_dir(tmp_path_factory) -> Path:
+    """A dataset built by the GDELT importer: the curated tables plus synthetic GDELT events."""
+    from dashboard.gdelt.importer import import_gdelt
+    from dashboard.gdelt.synthetic import write_gdelt_exports
+
+    root = tmp_path_factory.mktemp("gdelt-dataset")
+    import_gdelt(root / "dataset", write_gdelt_exports(root / "in", GDELT_ROWS, seed=5))
+    return root / "dataset"

@@ -148,6 +148,7 @@ def answers(store: Store, filters: Filters) -> dict[str, object]:
         "country": store.newest(filters, only=Only(country=COUNTRY)),
         "country_count": store.count(filters, Only(country=COUNTRY)),
         "area_year_events": store.newest(filters, 500, only=Only(area=area, year=year)),
+        "trend": store.trend(filters, "month"),  # machine-coded only: empty here, same shape
     }
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from dashboard.data.tables import TABLES, Column
@@ -47,9 +48,19 @@ def _field(column: Column) -> dict:
     return field
 
 
-def datapackage(meta: dict) -> dict:
+def datapackage(
+    meta: dict,
+    formats: Mapping[str, str] | None = None,
+    optional: Mapping[str, Collection[str]] | None = None,
+) -> dict:
+    """The data package: ``formats`` names tables stored other than as CSV (``"parquet"``);
+    ``optional`` the optional columns each table's file holds (none by default)."""
+    formats, optional = formats or {}, optional or {}
     resources = []
     for table in TABLES.values():
+        present = set(optional.get(table.name, ()))
+        columns = [c for c in table.columns if not c.optional or c.name in present]
+        file_format = formats.get(table.name, "csv")
         foreign_keys = [
             {
                 "fields": c.name,
@@ -58,16 +69,16 @@ def datapackage(meta: dict) -> dict:
             for c in table.columns
             if c.references in TABLES and not c.multi
         ]
-        schema: dict = {"fields": [_field(c) for c in table.columns], "primaryKey": table.id_column}
+        schema: dict = {"fields": [_field(c) for c in columns], "primaryKey": table.id_column}
         if foreign_keys:
             schema["foreignKeys"] = foreign_keys
         resources.append(
             {
                 "name": table.name,
-                "path": f"{table.name}.csv",
+                "path": f"{table.name}.{file_format}",
                 "description": table.description,
-                "format": "csv",
-                "encoding": "utf-8",
+                "format": file_format,
+                **({"encoding": "utf-8"} if file_format == "csv" else {}),
                 "schema": schema,
             }
         )

@@ -86,7 +86,15 @@ def read_table(directory: Path, table: Table) -> tuple[RawTable | None, list[Dat
         return None, [
             DataError(raw.file, raw.first_row, WHOLE, "the table has a header but no rows")
         ]
-    return raw, []
+    return _with_defaults(raw, table), []
+
+
+def _with_defaults(raw: RawTable, table: Table) -> RawTable:
+    """Optional columns the file lacks, filled with their default (blank where it has none)."""
+    for column in table.optional_columns:
+        if column.name not in raw.frame:
+            raw.frame[column.name] = column.default if column.default is not None else ""
+    return raw
 
 
 def _read_csv(path: Path) -> tuple[RawTable | None, list[DataError]]:
@@ -224,10 +232,11 @@ def check_header(raw: RawTable, table: Table) -> list[DataError]:
                 raw.file, row, WHOLE, "the header looks delimited by ';', tab or '|': use ','"
             )
         ]
+    optional = {c.name for c in table.optional_columns}
     errors = [
         DataError(raw.file, row, column, "required column is missing")
         for column in expected
-        if column not in found
+        if column not in found and column not in optional
     ]
     errors += [
         DataError(raw.file, row, column, f"unexpected column; expected: {', '.join(expected)}")
@@ -246,6 +255,8 @@ def check_header(raw: RawTable, table: Table) -> list[DataError]:
 def _check_parquet_types(raw: RawTable, table: Table) -> list[DataError]:
     errors = []
     for column in table.columns:
+        if column.name not in raw.frame:  # an optional column the file lacks
+            continue
         dtype = raw.frame[column.name].dtype
         numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
         textual = pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)

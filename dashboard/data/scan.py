@@ -127,12 +127,10 @@ def _column_errors(
     today: dt.date,
 ) -> list[DataError]:
     t = scanned.table
-    failing = {
-        column.name: _fails(t, column, types[column.name], known, scanned, today)
-        for column in table.columns
-    }
+    present = [c for c in table.columns if c.name in types]  # an absent optional column: default
+    failing = {c.name: _fails(t, c, types[c.name], known, scanned, today) for c in present}
     errors: list[DataError] = []
-    for column in table.columns:
+    for column in present:
         predicate = failing[column.name]
         # One query per column reads that column alone: at 6,000,000 events the 13 queries took
         # 4.8 s together, one query of all 13 predicates 9.0 s.

@@ -31,6 +31,8 @@ EVENT_ACTORS = (
     "nato",
     "un",
     "other",
+    "us_other",
+    "ru_other",
 )
 ACTOR_NAMES = {
     "us_executive": "US executive",
@@ -43,7 +45,11 @@ ACTOR_NAMES = {
     "nato": "NATO",
     "un": "United Nations",
     "other": "Other",
+    "us_other": "US, other or unspecified actor",
+    "ru_other": "Russia, other or unspecified actor",
 }
+PROVENANCES = ("curated", "gdelt")
+PROVENANCE_NAMES = {"curated": "Curated", "gdelt": "GDELT (machine-coded)"}
 PERIODS = ("term1", "term2")
 PERIOD_NAMES = {
     "before": "Before Trump (2014–2017)",
@@ -114,6 +120,10 @@ class Column:
     unique: bool = False
     max_length: int | None = None
     future: bool = False  # a date that may lie ahead (a deadline)
+    # An optional column may be absent from a file; it then reads as ``default`` in every row.
+    # Shipped tables stay as they are while imported ones carry the column.
+    optional: bool = False
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,10 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def optional_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.optional)
 
 
 def _id(name: str, what: str) -> Column:
@@ -310,6 +324,24 @@ TABLES: dict[str, Table] = {
                 Column("key_moment", "bool", "true for the moments labelled on the timeline."),
                 _sources(),
                 _checked(),
+                Column(
+                    "provenance",
+                    "id",
+                    "curated (hand-checked, the default where the column is absent) or gdelt "
+                    "(machine-coded, imported from GDELT 2.0 by python -m dashboard import-gdelt).",
+                    allowed=PROVENANCES,
+                    optional=True,
+                    default="curated",
+                ),
+                Column(
+                    "provenance_id",
+                    "id",
+                    "The row's id in the feed it came from: GDELT's GLOBALEVENTID; blank for "
+                    "curated rows.",
+                    required=False,
+                    optional=True,
+                    max_length=80,
+                ),
             ),
         ),
         Table(

@@ -44,6 +44,8 @@ st.caption(
     + f"{summary['updated'] or 'on a date not stated'}."
 )
 
+ui.gdelt_trend(ctx, "overview_trend")
+
 st.subheader("Alignment per area at a glance")
 st.caption("Did the two sides' actions line up? Word in each cell: alignment (status of outcome).")
 outcomes = matrices.filtered(ctx.dataset, "outcomes", ctx.filters)

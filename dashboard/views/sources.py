@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import about, matrices, ui
 from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
+from dashboard.gdelt.layout import shipped_mappings
 
 ctx = ui.context()
 sources = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)["sources"]
@@ -64,6 +65,20 @@ with right:
 
 st.header("How the data was coded")
 st.markdown(about.METHOD)
+if ctx.store.machine_coded:
+    st.header("Machine-coded events: GDELT 2.0")
+    st.markdown(about.GDELT_METHOD)
+    imported = ctx.dataset.meta.get("gdelt", {})
+    rules = imported.get("mapping", {})
+    if rules:
+        st.subheader("Mapping rules of this dataset")
+        st.table(pd.DataFrame({"field": list(rules), "from GDELT": list(rules.values())}))
+    st.subheader("Policy areas from CAMEO codes and places (as shipped)")
+    ui.grid(pd.DataFrame(shipped_mappings().area_rules), key="gdelt_area_rules")
+    st.caption(
+        "The mapping tables (CAMEO codes, FIPS to ISO, actor types, area rules) travel with "
+        "the dataset in gdelt-mappings/, with their sources in gdelt-mappings/SOURCES.md."
+    )
 st.header("Say vs do: how commitments are judged")
 st.markdown(about.VERDICT_RULES)
 st.header("Limits of the data")

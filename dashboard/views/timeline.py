@@ -46,6 +46,8 @@ if not moments.empty:
         },
     )
 
+ui.gdelt_trend(ctx, "timeline_trend")
+
 shown = ui.page_choice(
     "Commitments", {"hidden": "Hidden", "shown": "Shown"}, "commitments", key="timeline_commitments"
 )
