@@ -180,8 +180,10 @@ def stretches(positions: pd.DataFrame) -> pd.DataFrame:
     ends = ordered["stated_to"].dt.strftime("%Y-%m-%d").fillna("")
     dated = ordered.assign(
         position=ordered["stated_from"].dt.strftime("%Y-%m-%d")
-        + ends.map(lambda e: f" to {e}" if e else "")
-        + ordered["stance"].map(lambda v: f" (stance {signed(v)}): ")
+        + ends.map(lambda e: f" to {e}" if e else "").astype("string")
+        # as text even with no rows: an empty map keeps the stance's Int64 type, and text plus
+        # Int64 failed (a search no position holds broke Compare)
+        + ordered["stance"].map(lambda v: f" (stance {signed(v)}): ").astype("string")
         + ordered["position"],
     )
     grouped = dated.groupby(CELL, observed=True, sort=False)

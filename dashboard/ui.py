@@ -339,12 +339,13 @@ def filter_caption(ctx: Context, tables: tuple[str, ...]) -> None:
     st.caption(active_filters(ctx.filters, ctx.names, tables))
 
 
-def empty_state(what: str) -> None:
-    """Say plainly that nothing matches, and offer to reset the filters."""
+def empty_state(what: str, section: str = "") -> None:
+    """Say plainly that nothing matches, and offer to reset the filters (``section`` tells two
+    empty sections of one page apart)."""
     st.info(f"No {what} match the current filters.")
     st.button(
         "Reset filters",
-        key=f"reset_{what}",
+        key=f"reset_{what}_{section}",
         on_click=_init_widgets,
         args=(Filters(), dt.date.today()),
     )

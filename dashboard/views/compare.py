@@ -89,7 +89,7 @@ else:
 st.subheader("First term against second term")
 changes = matrices.term_changes(positions, ctx.shown)
 if changes.empty:
-    ui.empty_state("positions")
+    ui.empty_state("positions", section="term_changes")
 else:
     ui.grid(
         changes[
