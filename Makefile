@@ -36,9 +36,11 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(PY) -m ruff format . && $(PY) -m ruff check --fix .
 
-bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 10,000,000 events
+bench: $(INSTALLED)  ## speed, payload and memory from 1,000 to 10,000,000 events, then GDELT's import and its pages
 	$(PY) -m tests.browser.setup
 	$(PY) -m scripts.bench
+	$(PY) -m scripts.bench_gdelt
+	$(PY) -m scripts.bench --dataset .bench/gdelt-10000000/dataset
 
 bench-huge: $(INSTALLED)  ## the same at 100,000,000 events (about 1.6 GB of disk in .bench/)
 	$(PY) -m tests.browser.setup

@@ -80,6 +80,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def _event_count(directory: Path) -> int:
+    """The events of a dataset directory (Parquet footers, or the CSV's records)."""
+    import pyarrow.dataset as ds
+
+    parquet = directory / "events.parquet"
+    if parquet.exists():
+        return ds.dataset(parquet, format="parquet").count_rows()
+    return ds.dataset(directory / "events.csv", format="csv").count_rows()
+
+
 def dataset(events: int) -> Path:
     """``.bench/data-N``, generated on first use."""
     directory = BENCH / f"data-{events}"
@@ -164,10 +174,13 @@ def measure_baseline(browser, runs: int, updates: int) -> tuple[dict, dict]:
     return result, page["payload_by_kind"]
 
 
-def measure_scale(browser, events: int, pages, runs: int, updates: int) -> tuple[dict, dict]:
-    """Every figure at one scale; without ``browser``, the server-side ones only."""
-    print(f"{events:,} events", flush=True)
-    data_dir = dataset(events)
+def measure_scale(
+    browser, events: int, pages, runs: int, updates: int, data_dir: Path | None = None
+) -> tuple[dict, dict]:
+    """Every figure at one scale (a synthetic dataset of ``events``, or ``data_dir``); without
+    ``browser``, the server-side ones only."""
+    print(f"{events:,} events{f' in {data_dir}' if data_dir else ''}", flush=True)
+    data_dir = data_dir or dataset(events)
     first, again = starts(data_dir, events)
     start = time.monotonic()
     reruns = rerun_times(data_dir, pages, runs)
@@ -309,12 +322,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--huge", action="store_true", help=f"only {HUGE:,} events")
     parser.add_argument("--engine", default=None, help="duckdb (default) or pyspark")
     parser.add_argument("--no-browser", action="store_true", help="server-side figures only")
+    parser.add_argument(
+        "--dataset", type=Path, default=None, help="measure this dataset directory instead"
+    )
     parser.add_argument("--out", type=Path, default=None, help="default .bench/results.json")
     args = parser.parse_args(argv)
     scales = [HUGE] if args.huge else [int(s) for s in args.scales.split(",") if s]
     if args.engine:
         os.environ["DASHBOARD_ENGINE"] = args.engine  # children and servers inherit it
     name = "results" if not (args.huge or args.engine) else f"results-{args.engine or 'huge'}"
+    name = f"results-{args.dataset.parent.name}" if args.dataset else name
     out = args.out or BENCH / f"{name}.json"
     pages = [p for p in args.pages.split(",") if p]
     unknown = set(pages) - set(PAGES)
@@ -333,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
         browser = None if args.no_browser else harness.launch(playwright)
         results["baseline"], payloads["baseline"] = measure_baseline(browser, runs, updates)
         results["scales"] = []
-        for events in scales:
-            scale, payloads[str(events)] = measure_scale(browser, events, pages, runs, updates)
+        for events in scales if not args.dataset else [_event_count(args.dataset)]:
+            scale, payloads[str(events)] = measure_scale(
+                browser, events, pages, runs, updates, args.dataset
+            )
             results["scales"].append(scale)
         if browser:
             browser.close()
