@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import os
 import threading
 from dataclasses import dataclass
@@ -315,8 +316,27 @@ class Store:
         self, filters: Filters, limit: int | None = None, offset: int = 0, only: Only = ANYWHERE
     ) -> pd.DataFrame:
         """The matching events, newest first: ``limit`` of them from ``offset`` (all if None)."""
-        expr = q.newest(self.matching(filters, only).select(*self.columns), limit, offset)
-        return self._frame(expr)
+        events = self.matching(filters, only)
+        if limit is not None and only == ANYWHERE and not filters.search:
+            floor = self._date_floor(filters, offset + limit)
+            if floor is not None:
+                events = events.filter(events.date >= ibis.date(floor))
+        return self._frame(q.newest(events.select(*self.columns), limit, offset))
+
+    def _date_floor(self, filters: Filters, rows: int) -> dt.date | None:
+        """A day from which on at least ``rows`` events match, read from the daily cube.
+
+        The newest events then come from that day on only: in a date-ordered Parquet file,
+        from its last row groups (DuckDB skips the others by their dates). At 10,000,000 events
+        the newest 10 took 313 ms from all the events.
+        """
+        cube = q.cube_matching(self.cube(), filters, self.cells(filters))
+        per_day = self.engine.backend().to_pandas(q.fewest_per_day(cube))
+        per_day = per_day.sort_values("date", ascending=False, ignore_index=True)
+        enough = per_day["fewest"].cumsum() >= rows
+        if not enough.any():
+            return None
+        return pd.Timestamp(per_day.loc[enough.idxmax(), "date"]).date()
 
     def key_moments(self, filters: Filters, limit: int) -> pd.DataFrame:
         """The newest ``limit`` key moments among the matching events, oldest first."""

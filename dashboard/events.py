@@ -197,6 +197,12 @@ def cube_by_day(cube: ir.Table) -> ir.Table:
     )
 
 
+def fewest_per_day(cube: ir.Table) -> ir.Table:
+    """Per day, the most events one row of the cube holds: no more than the day's matching events
+    (an event counts in each of its areas, so the rows of a day cannot simply be added up)."""
+    return cube.group_by("date").aggregate(fewest=cube.events.max())
+
+
 def cube_matching(cube: ir.Table, filters: Filters, cells: set[Cell]) -> ir.Table:
     """The cube's rows under the filters: only areas (and periods) an event passes through."""
     conditions = _common(cube, filters)
