@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from dashboard.__main__ import main
@@ -185,8 +186,9 @@ def test_the_dataset_combines_curated_and_imported_rows_and_passes_the_check(imp
     out, _ = imported
     dataset = load_dataset(out)
     curated = load_dataset(DATA)
-    assert len(dataset.events) == len(curated.events) + 6
-    assert set(dataset.events.loc[dataset.events.provenance == "curated", "event_id"]) == set(
+    assert dataset.event_rows == len(curated.events) + 6  # checked in place, not loaded
+    written = pq.read_table(out / "events.parquet", columns=["event_id", "provenance"]).to_pandas()
+    assert set(written.loc[written.provenance == "curated", "event_id"]) == set(
         curated.events.event_id
     )
     assert dataset.areas.area_id.tolist() == [*curated.areas.area_id, "unassigned"]
