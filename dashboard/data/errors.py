@@ -52,8 +52,11 @@ def cap_per_column(errors: list[DataError]) -> list[DataError]:
             kept.append(error)
     for (file, column), count in counts.items():
         if count > MAX_ERRORS_PER_COLUMN:
-            more = count - MAX_ERRORS_PER_COLUMN
-            kept.append(
-                DataError(file, WHOLE, column, f"... and {more} more error(s) in this column")
-            )
+            kept.append(more_errors(file, column, count))
     return kept
+
+
+def more_errors(file: str, column: str, count: int) -> DataError:
+    """The line that stands for the errors of a column past the first MAX_ERRORS_PER_COLUMN."""
+    more = count - MAX_ERRORS_PER_COLUMN
+    return DataError(file, WHOLE, column, f"... and {more} more error(s) in this column")

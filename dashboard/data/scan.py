@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from dashboard.config import EngineConfig, duckdb_settings
 from dashboard.data import validate
-from dashboard.data.errors import MAX_ERRORS_PER_COLUMN, WHOLE, DataError
+from dashboard.data.errors import MAX_ERRORS_PER_COLUMN, WHOLE, DataError, more_errors
 from dashboard.data.read import RawTable, check_header
 from dashboard.data.tables import EARLIEST_DATE, Column, Table
 
@@ -179,8 +179,8 @@ def _fails(
 def _date_fails(t, column: Column, value, text: bool, blank, today: dt.date) -> list:
     if text:
         stripped = value.strip()
-        real = stripped.re_search(validate.ISO_DATE_PATTERN) & stripped.try_cast("date").notnull()
         day = stripped.try_cast("date")
+        real = stripped.re_search(validate.ISO_DATE_PATTERN) & day.notnull()
         checks = [~blank & ~real.fill_null(False)]
     else:
         day = value.cast("date")
@@ -284,7 +284,7 @@ def _worded(
         errors += _messages(raw, single, column, known, today)
     errors = [e for e in errors if e.column == column.name][:MAX_ERRORS_PER_COLUMN]
     if count > MAX_ERRORS_PER_COLUMN:
-        errors.append(_more(scanned, column.name, count))
+        errors.append(more_errors(scanned.path.name, column.name, count))
     return errors
 
 
@@ -341,7 +341,7 @@ def _duplicates(scanned: ScannedTable, name: str) -> list[DataError]:
         )
         errors.append(DataError(label, int(values[ROW]) + 1, name, message))
     if count > MAX_ERRORS_PER_COLUMN:
-        errors.append(_more(scanned, name, count))
+        errors.append(more_errors(scanned.path.name, name, count))
     return errors
 
 
@@ -355,10 +355,3 @@ def _repeated_keys(scanned: ScannedTable, keyed: ir.Table) -> list[int]:
         found = scanned.backend.to_pandas(groups.filter(groups.copies > 1).select("_key"))
         repeated += [int(key) for key in found["_key"]]
     return repeated
-
-
-def _more(scanned: ScannedTable, column: str, count: int) -> DataError:
-    more = count - MAX_ERRORS_PER_COLUMN
-    return DataError(
-        scanned.path.name, WHOLE, column, f"... and {more} more error(s) in this column"
-    )
