@@ -6,11 +6,12 @@ Run as ``python -m tests.engine_setup`` (``make test`` does); the Spark fixture 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
+
+from tests.debian import apt_install
 
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 MIN_JAVA = 17
@@ -30,16 +31,7 @@ def ensure_java() -> int:
     version = java_version()
     if version is not None and version >= MIN_JAVA:
         return version
-    if shutil.which("apt-get") is None:
-        sys.exit(f"Java {MIN_JAVA}+ is missing and apt-get is not available: install a JRE.")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    os.environ["DEBIAN_FRONTEND"] = "noninteractive"
-    for command in (
-        [*sudo, "apt-get", "update", "-qq"],
-        [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", JAVA_PACKAGE],
-    ):
-        print("+", " ".join(command), flush=True)
-        subprocess.run(command, check=True)
+    apt_install(JAVA_PACKAGE, f"Java {MIN_JAVA}+ is missing")
     version = java_version()
     if version is None or version < MIN_JAVA:
         sys.exit(f"{JAVA_PACKAGE} was installed but java {MIN_JAVA}+ is still not on PATH")

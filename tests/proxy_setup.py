@@ -8,11 +8,10 @@ configuration (``deploy/nginx.conf.template``), never Debian's service.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.debian import apt_install
 
 NGINX = Path("/usr/sbin/nginx")
 NGINX_PACKAGE = "nginx"
@@ -22,16 +21,7 @@ MIME_TYPES = Path("/etc/nginx/mime.types")  # from nginx-common, included by the
 def ensure_nginx() -> Path:
     if NGINX.exists() and MIME_TYPES.exists():
         return NGINX
-    if shutil.which("apt-get") is None:
-        sys.exit("nginx is missing and apt-get is not available: install Debian's nginx.")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    os.environ["DEBIAN_FRONTEND"] = "noninteractive"
-    for command in (
-        [*sudo, "apt-get", "update", "-qq"],
-        [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", NGINX_PACKAGE],
-    ):
-        print("+", " ".join(command), flush=True)
-        subprocess.run(command, check=True)
+    apt_install(NGINX_PACKAGE, "nginx is missing")
     if not NGINX.exists():
         sys.exit(f"{NGINX_PACKAGE} was installed but {NGINX} is still missing")
     return NGINX

@@ -6,11 +6,12 @@ Run as ``python -m tests.browser.setup`` (``make test`` does); the browser fixtu
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.debian import apt_install
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -26,13 +27,7 @@ def _run(command: list[str]) -> None:
 def ensure_chromium() -> Path:
     if CHROMIUM.exists():
         return CHROMIUM
-    if shutil.which("apt-get") is None:
-        sys.exit("Chromium is missing and apt-get is not available: install Debian's chromium.")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env_note = {"DEBIAN_FRONTEND": "noninteractive"}
-    os.environ.update(env_note)
-    _run([*sudo, "apt-get", "update", "-qq"])
-    _run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"])
+    apt_install("chromium", "Chromium is missing")
     return CHROMIUM
 
 
