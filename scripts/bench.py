@@ -216,7 +216,7 @@ def print_table(results: dict) -> None:
     print(f"{header} {'update p50':>11} {'payload':>10}   start_s  remembered  rss_mb")
     print(
         f"{'baseline':>11} {'minimal':<9} {base['rerun_ms_p50']:>8.1f}ms {'':>8} {'':>11} "
-        f"{base['browser_update_ms_p50']:>9.1f}ms {base['payload_bytes'] / 1024:>8.1f}kB"
+        + _browser_cells(base)
     )
     for scale in results["scales"]:
         for i, (page, p) in enumerate(scale["pages"].items()):
@@ -226,16 +226,22 @@ def print_table(results: dict) -> None:
                     f"   {scale['load_s']:>7.2f}  {scale['start_remembered_s']:>10.2f}"
                     f"  {scale['rss_mb']:>6.0f}  ({scale['engine']})"
                 )
-            update = p.get("browser_update_ms_p50")
-            payload = p.get("payload_bytes")
             print(
                 f"{scale['events']:>11,} {page:<9} {p['rerun_ms_p50']:>8.1f}ms "
                 f"{p['rerun_ms_p95']:>6.1f}ms {p['search_rerun_ms_p50']:>9.1f}ms "
-                + (f"{update:>9.1f}ms " if update is not None else f"{'-':>11} ")
-                + (f"{payload / 1024:>8.1f}kB" if payload is not None else f"{'-':>10}")
+                + _browser_cells(p)
                 + tail
             )
     print()
+
+
+def _browser_cells(figures: dict) -> str:
+    """Update time and payload, or dashes where the run had no browser (``--no-browser``)."""
+    update = figures.get("browser_update_ms_p50")
+    payload = figures.get("payload_bytes")
+    return (f"{update:>9.1f}ms " if update is not None else f"{'-':>11} ") + (
+        f"{payload / 1024:>8.1f}kB" if payload is not None else f"{'-':>10}"
+    )
 
 
 def check_targets(results: dict) -> list[tuple[str, bool, str]]:
