@@ -433,15 +433,20 @@ BAND_STEP = 1.7
 def key_moment_badges(labels: pd.DataFrame, low, high) -> go.Scatter:
     """Numbered circles in a band above the plot, one per key moment, in rows that never overlap."""
     rows = key_moment_rows(labels["date"], high - low)
+    return _numbered_badges(labels, labels["date"], [BAND_BASE + BAND_STEP * r for r in rows])
+
+
+def _numbered_badges(moments: pd.DataFrame, dates, heights: list[float]) -> go.Scatter:
+    """The key moments as numbered circles at ``heights``, their titles on hover."""
     return go.Scatter(
-        x=labels["date"],
-        y=[BAND_BASE + BAND_STEP * r for r in rows],
+        x=dates,
+        y=heights,
         mode="markers+text",
-        text=[str(n) for n in range(1, len(labels) + 1)],
+        text=[str(n) for n in range(1, len(moments) + 1)],
         textposition="middle center",
         textfont={"size": 11, "color": "#ffffff"},
         marker={"size": 20, "color": MOMENT_COLOUR, "line": {"width": 1, "color": "#ffffff"}},
-        customdata=labels["title"].map(lambda t: plain(t, 50)),
+        customdata=moments["title"].map(lambda t: plain(t, 50)),
         hovertemplate="%{text}. %{x|%Y-%m-%d}<br>%{customdata}<extra>key moment</extra>",
         showlegend=False,
         name="key moments",
@@ -698,18 +703,7 @@ def _mark_moments(figure: go.Figure, moments: pd.DataFrame, top: float) -> None:
     span = dates.max() - dates.min() if len(dates) > 1 else pd.Timedelta(days=365)
     rows = key_moment_rows(dates, max(span, pd.Timedelta(days=365)))
     figure.add_trace(
-        go.Scatter(
-            x=dates,
-            y=[top * (1.08 + 0.1 * r) for r in rows],
-            mode="markers+text",
-            text=[str(n) for n in range(1, len(moments) + 1)],
-            textfont={"size": 11, "color": "#ffffff"},
-            marker={"size": 20, "color": MOMENT_COLOUR, "line": {"width": 1, "color": "#ffffff"}},
-            customdata=moments["title"].map(lambda t: plain(t, 50)),
-            hovertemplate="%{text}. %{x|%Y-%m-%d}<br>%{customdata}<extra>key moment</extra>",
-            showlegend=False,
-            name="key moments",
-        ),
+        _numbered_badges(moments, dates, [top * (1.08 + 0.1 * r) for r in rows]),
         row=1,
         col=1,
     )
