@@ -49,7 +49,6 @@ from dashboard.data.tables import TABLES, Column, Table
 
 UPLOAD = "(upload)"  # the file named by an error about the upload as a whole
 TABLE_SUFFIXES = (".csv", ".parquet", ".json")
-JUNK_FOLDERS = ("__MACOSX",)  # written by macOS beside the files it zips
 JUNK_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 CHUNK_BYTES = 1 << 20
 # Reading a zip can fail in any of these ways on damaged or forged bytes (OSError: bzip2 data).
@@ -63,6 +62,7 @@ DAMAGED = (
     NotImplementedError,  # a compression method zipfile cannot read
 )
 EXAMPLE_EVENTS = 40
+UNBOUNDED = 1 << 62  # a size no entry reaches
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +91,7 @@ class _Member:
 
     name: str  # as the user knows it: the path in the zip, or the file's name
     size: int  # the size it declares once unpacked
-    open: Callable[[int], BinaryIO]  # a stream of it that yields at most that many bytes
+    open: Callable[[], BinaryIO]
 
 
 def unpack_upload(
@@ -180,21 +180,22 @@ def _zip_members(name: str, archive: zipfile.ZipFile, limits: Limits) -> list[_M
     errors += _over_limits(name, len(infos), sum(info.file_size for info in infos), limits)
     _raise_if(errors)
     return [
-        _Member(info.filename, info.file_size, functools.partial(_open_capped, archive, info))
+        _Member(info.filename, info.file_size, functools.partial(_open_uncapped, archive, info))
         for info in infos
         if not info.is_dir()
     ]
 
 
-def _open_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> BinaryIO:
-    """The entry, read up to ``budget`` bytes whatever size it declares.
+def _open_uncapped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> BinaryIO:
+    """The entry, read past the size it declares: ``_copy`` counts the bytes and stops at the cap.
 
-    zipfile stops at the declared size; reading to a bound of our own instead means an entry that
-    holds more than it declares is caught and named, and the cap, not the claim, bounds the work.
+    zipfile stops at the declared size (and then fails on the CRC); lifting that stop means an
+    entry that holds more than it declares is caught and named, and the cap, not the claim,
+    bounds the work (zipfile inflates at most what is asked of it, and a few kB ahead).
     """
-    capped = copy.copy(info)
-    capped.file_size = budget
-    return archive.open(capped)
+    uncapped = copy.copy(info)
+    uncapped.file_size = UNBOUNDED
+    return archive.open(uncapped)
 
 
 def _entry_problem(info: zipfile.ZipInfo) -> DataError | None:
@@ -267,7 +268,7 @@ def _loose_members(files: Sequence[tuple[str, bytes]], limits: Limits) -> list[_
     errors += _duplicates([name for name, _ in files])
     errors += _over_limits(UPLOAD, len(files), sum(len(data) for _, data in files), limits)
     _raise_if(errors)
-    return [_Member(name, len(data), lambda _, d=data: io.BytesIO(d)) for name, data in files]
+    return [_Member(name, len(data), functools.partial(io.BytesIO, data)) for name, data in files]
 
 
 def _dataset_paths() -> set[str]:
@@ -286,8 +287,9 @@ def _is_dataset_file(path: PurePosixPath) -> bool:
 
 
 def _is_junk(path: PurePosixPath) -> bool:
-    in_junk_folder = path.parts[:1] in [(folder,) for folder in JUNK_FOLDERS]
-    return in_junk_folder or path.name in JUNK_FILES or path.name.startswith("._")
+    """What systems add when they zip a folder: ``.DS_Store``, and the ``._`` files of
+    ``__MACOSX/`` (that folder holds nothing else)."""
+    return path.name in JUNK_FILES or path.name.startswith("._")
 
 
 def _top_folder(paths: list[PurePosixPath]) -> str | None:
@@ -345,11 +347,11 @@ def _copy(member: _Member, target: Path, budget: int, limits: Limits) -> int:
     """Stream a member to ``target``, stopping once the upload's bytes pass ``budget``."""
     written = 0
     with _reading(member.name):
-        source = member.open(budget + 1)
+        source = member.open()
     with source, target.open("wb") as out:
         while True:
             with _reading(member.name):
-                chunk = source.read(CHUNK_BYTES)
+                chunk = source.read(min(CHUNK_BYTES, budget + 1 - written))
             if not chunk:
                 break
             written += len(chunk)
@@ -477,7 +479,8 @@ def _values(column: Column) -> str:
     if column.allowed:
         parts.append(several + ", ".join(f"`{value}`" for value in column.allowed))
     if column.references == "iso3":
-        parts.append(several + "ISO 3166-1 alpha-3 codes")
+        codes = "ISO 3166-1 alpha-3 codes" if column.multi else "an ISO 3166-1 alpha-3 code"
+        parts.append(several + codes)
     elif column.references:
         target = TABLES[column.references]
         parts.append(f"{several}an id in {target.name}.csv (`{target.id_column}`)")
