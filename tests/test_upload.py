@@ -76,11 +76,20 @@ def truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
-def corrupted(data: bytes) -> bytes:
-    """The deflated bytes in the middle of the member flipped: inflating fails or the CRC does."""
+def events_zip() -> bytes:
+    return zipped({"events.csv": (DATA / "events.csv").read_bytes()})
+
+
+def bad_checksum(data: bytes) -> bytes:
+    """The zip's one member with another CRC-32 than its bytes have."""
+    return patched(data, 14, 16, b"\xde\xad\xbe\xef")
+
+
+def bad_deflate(data: bytes) -> bytes:
+    """The zip's one member's deflated bytes begin with a block of the invalid type 3."""
     out = bytearray(data)
-    middle = len(out) // 3
-    out[middle : middle + 64] = bytes(b ^ 0xFF for b in out[middle : middle + 64])
+    name_length, extra_length = struct.unpack("<HH", out[26:30])
+    out[30 + name_length + extra_length] = 0b111  # final block, type 3
     return bytes(out)
 
 
@@ -271,11 +280,17 @@ HOSTILE = {
         "x.zip",
         "the zip is damaged or incomplete",
     ),
-    "corrupt data": (
-        lambda: [("x.zip", corrupted(zipped({"events.csv": (DATA / "events.csv").read_bytes()})))],
+    "bad checksum": (
+        lambda: [("x.zip", bad_checksum(events_zip()))],
         "damaged",
         "events.csv",
-        "the zip is damaged or incomplete",
+        "the zip is damaged or incomplete (Bad CRC-32",
+    ),
+    "bad deflate data": (
+        lambda: [("x.zip", bad_deflate(events_zip()))],
+        "damaged",
+        "events.csv",
+        "the zip is damaged or incomplete (Error -3",
     ),
     "encrypted": (
         lambda: [("x.zip", encrypted(zipped({"areas.csv": b"x"})))],
@@ -344,19 +359,31 @@ def test_every_path_problem_is_listed_at_once(tmp_path):
     assert [e.code for e in refused.errors] == ["path_climbs_out", "absolute_path", "nested_zip"]
 
 
-def test_a_member_that_holds_more_than_it_declares_is_stopped_at_the_cap(tmp_path):
-    """It claims 100 bytes, so the declared total passes; the bytes written stop at the cap."""
-    bomb = declaring(zipped({"events.csv": bytes(8 * MB)}), 100)
-    limits = Limits(total_bytes=1 * MB)
+def zeros_zip(name: str, size: int) -> bytes:
+    """A zip of one entry of ``size`` zero bytes, written a MB at a time (a few hundred kB)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w") as entry,
+    ):
+        for _ in range(size // MB):
+            entry.write(bytes(MB))
+    return buffer.getvalue()
+
+
+def test_a_member_that_holds_more_than_it_declares_is_stopped_while_streaming(tmp_path):
+    """It claims 100 bytes, so the declared total passes the 200 MB cap; it holds 210 MB, and
+    unpacking stops at byte 101 (refusing only after writing it all would say "holds 220,200,960
+    bytes")."""
+    bomb = declaring(zeros_zip("events.csv", 210 * MB), 100)
     files = [("bomb.zip", bomb)]
-    assert_refused(
-        tmp_path, files, "too_large", "events.csv", "holds more than it declares", limits
-    )
+    message = "holds more than the 100 bytes it declares: stopped there"
+    assert_refused(tmp_path, files, "size_mismatch", "events.csv", message)
 
 
-def test_a_member_that_holds_other_than_it_declares_is_refused(tmp_path):
-    files = [("x.zip", declaring(zipped({"areas.csv": bytes(5000)}), 100))]
-    assert_refused(tmp_path, files, "size_mismatch", "areas.csv", "holds 5,000 bytes but declares")
+def test_a_member_that_holds_less_than_it_declares_is_refused(tmp_path):
+    files = [("x.zip", declaring(zipped({"areas.csv": bytes(100)}), 5000))]
+    assert_refused(tmp_path, files, "size_mismatch", "areas.csv", "holds 100 bytes but declares")
 
 
 def test_the_cap_counts_every_member_together(tmp_path):

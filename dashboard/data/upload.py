@@ -101,9 +101,9 @@ def unpack_upload(
 
     Returns a notice (code ``ignored_file``) for each file left out as not part of a dataset.
     Raises UploadError, having written nothing, for an upload that is not a zip or table files,
-    paths that climb out, are absolute or are links, more than ``limits`` allow (declared, or
-    found while unpacking), a zip inside the zip, an empty zip or one without tables, duplicate
-    names, a damaged zip, or a CSV or JSON file that is not UTF-8.
+    paths that climb out, are absolute or are links, more than ``limits`` allow, an entry that
+    holds more than it declares (stopped there while unpacking), a zip inside the zip, an empty
+    zip or one without tables, duplicate names, a damaged zip, or CSV or JSON that is not UTF-8.
     """
     into = Path(into)
     if into.exists() and (not into.is_dir() or any(into.iterdir())):
@@ -113,7 +113,7 @@ def unpack_upload(
         into.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{into.name}-", dir=into.parent))
         try:
-            _write(plan, staging, limits)
+            _write(plan, staging)
             _raise_if(_encoding_errors(plan, staging))
             staging.replace(into)
         except BaseException:
@@ -187,11 +187,11 @@ def _zip_members(name: str, archive: zipfile.ZipFile, limits: Limits) -> list[_M
 
 
 def _open_uncapped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> BinaryIO:
-    """The entry, read past the size it declares: ``_copy`` counts the bytes and stops at the cap.
+    """The entry, to be read past the size it declares: ``_copy`` counts the bytes and stops.
 
-    zipfile stops at the declared size (and then fails on the CRC); lifting that stop means an
-    entry that holds more than it declares is caught and named, and the cap, not the claim,
-    bounds the work (zipfile inflates at most what is asked of it, and a few kB ahead).
+    zipfile stops at the declared size and then fails on the CRC ("damaged"); lifting that stop
+    lets ``_copy`` name an entry that holds more than it declares. zipfile inflates no more than
+    is asked of it, and a few kB ahead.
     """
     uncapped = copy.copy(info)
     uncapped.file_size = UNBOUNDED
@@ -335,37 +335,39 @@ def _ignored(name: str, path: PurePosixPath) -> DataError:
     return _error(name, f"not one of the dataset's files{hint}: ignored", "ignored_file")
 
 
-def _write(plan: list[tuple[_Member, PurePosixPath]], staging: Path, limits: Limits) -> None:
-    budget = limits.total_bytes
+def _write(plan: list[tuple[_Member, PurePosixPath]], staging: Path) -> None:
     for member, path in plan:
         target = staging / path
         target.parent.mkdir(exist_ok=True)
-        budget -= _copy(member, target, budget, limits)
+        _copy(member, target)
 
 
-def _copy(member: _Member, target: Path, budget: int, limits: Limits) -> int:
-    """Stream a member to ``target``, stopping once the upload's bytes pass ``budget``."""
+def _copy(member: _Member, target: Path) -> None:
+    """Stream a member to ``target``, stopping as soon as it passes the size it declares.
+
+    The declared sizes were held to the cap before anything was written, so the bytes written
+    never pass it either, whatever the zip claims.
+    """
     written = 0
     with _reading(member.name):
         source = member.open()
     with source, target.open("wb") as out:
         while True:
             with _reading(member.name):
-                chunk = source.read(min(CHUNK_BYTES, budget + 1 - written))
+                chunk = source.read(min(CHUNK_BYTES, member.size + 1 - written))
             if not chunk:
                 break
             written += len(chunk)
-            if written > budget:
+            if written > member.size:
                 message = (
-                    f"holds more than it declares: the upload passed "
-                    f"{_mb(limits.total_bytes)} unpacked, and was stopped"
+                    f"holds more than the {member.size:,} bytes it declares: stopped there "
+                    "(the zip is damaged or forged)"
                 )
-                raise UploadError([_error(member.name, message, "too_large")])
+                raise UploadError([_error(member.name, message, "size_mismatch")])
             out.write(chunk)
-    if written != member.size:
+    if written < member.size:
         message = f"holds {written:,} bytes but declares {member.size:,}: the zip is damaged"
         raise UploadError([_error(member.name, message, "size_mismatch")])
-    return written
 
 
 def _encoding_errors(plan: list[tuple[_Member, PurePosixPath]], staging: Path) -> list[DataError]:
