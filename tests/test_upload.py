@@ -123,7 +123,8 @@ def test_zip_of_a_folder_loads_without_the_system_files(tmp_path, separator):
     """What "Compress" makes on macOS (with __MACOSX/ and .DS_Store) or Windows."""
     members = [("my data/", b"")]
     members += [(f"my data{separator}{n}", d) for n, d in table_files().items()]
-    members += [("my data/.DS_Store", b"\0\0\0\1Bud1"), ("__MACOSX/my data/._areas.csv", b"\0")]
+    members += [("my data/.DS_Store", b"\0\0\0\1Bud1"), ("my data/Thumbs.db", b"\0")]
+    members += [("__MACOSX/", b""), ("__MACOSX/my data/._areas.csv", b"\0\5\26\7")]
     notices, dataset = unpacked([("my data.zip", zipped(members))], tmp_path / "dataset")
     assert notices == []
     assert len(dataset.areas) == len(pd.read_csv(DATA / "areas.csv"))
@@ -226,6 +227,12 @@ HOSTILE = {
         "path_climbs_out",
         "../areas.csv",
         "climbs out",
+    ),
+    "loose file in a folder": (
+        lambda: [("data/areas.csv", b"x")],
+        "path_in_name",
+        "data/areas.csv",
+        "must not hold a folder",
     ),
     "symbolic link": (
         lambda: [

@@ -273,17 +273,20 @@ def _loose_members(files: Sequence[tuple[str, bytes]], limits: Limits) -> list[_
 
 def _dataset_paths() -> set[str]:
     """The files a dataset directory may hold, besides the parts of a Parquet directory."""
-    tables = {f"{name}{suffix}" for name in TABLES for suffix in (".csv", ".parquet")}
-    return tables | {METADATA_FILE}
+    return {f"{name}.csv" for name in TABLES} | _parquet_dirs() | {METADATA_FILE}
 
 
 def _is_dataset_file(path: PurePosixPath) -> bool:
     """A table file, ``datapackage.json``, or a part of ``<table>.parquet/``."""
     if len(path.parts) == 1:
         return path.name in _dataset_paths()
-    parquet_dirs = {f"{name}.parquet" for name in TABLES}
     folder, part = path.parts[0], path.name
-    return len(path.parts) == 2 and folder in parquet_dirs and part.endswith(".parquet")
+    return len(path.parts) == 2 and folder in _parquet_dirs() and part.endswith(".parquet")
+
+
+def _parquet_dirs() -> set[str]:
+    """The folders a table's Parquet parts may sit in."""
+    return {f"{name}.parquet" for name in TABLES}
 
 
 def _is_junk(path: PurePosixPath) -> bool:
@@ -298,7 +301,7 @@ def _top_folder(paths: list[PurePosixPath]) -> str | None:
     if len(tops) != 1 or any(len(path.parts) == 1 for path in paths):
         return None
     top = tops.pop()
-    return None if top in {f"{name}.parquet" for name in TABLES} else top
+    return None if top in _parquet_dirs() else top
 
 
 def _plan(members: list[_Member]) -> tuple[list[tuple[_Member, PurePosixPath]], list[DataError]]:
