@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,14 @@ from dashboard.data.synth import write_synthetic
 from dashboard.engine import EngineConfig, Store
 
 ROOT = Path(__file__).resolve().parents[1]
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+
+
+def as_read(markdown: str) -> str:
+    """A caption's Markdown as the reader sees it: data text in it is escaped (``ui.inert``)."""
+    return MARKDOWN_ESCAPE.sub(r"\1", markdown)
+
+
 DATA = ROOT / "data"
 
 

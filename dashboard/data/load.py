@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.config import EngineConfig, config_from_env, fingerprint
 from dashboard.data import scan, validate
+from dashboard.data.comparison import Comparison, check_comparison, comparison_of, earliest_date
 from dashboard.data.errors import WHOLE, DataError, DatasetError, cap_per_column
 from dashboard.data.read import RawTable, events_parquet, find_files, read_table
 from dashboard.data.tables import TABLES
@@ -33,12 +34,16 @@ class Dataset:
     """
 
     areas: pd.DataFrame
+    sides: pd.DataFrame
+    actors: pd.DataFrame
+    periods: pd.DataFrame
     sources: pd.DataFrame
     positions: pd.DataFrame
     outcomes: pd.DataFrame
     events: pd.DataFrame | None
     impacts: pd.DataFrame
     commitments: pd.DataFrame
+    comparison: Comparison
     meta: dict = field(default_factory=dict)
     event_rows: int = 0
     remembered: bool = False  # Parquet events of unchanged files, checked before: not re-read
@@ -86,14 +91,17 @@ def load_dataset(
         frame, coerce_errors = validate.coerce(raw, table)
         errors += coerce_errors
         errors += validate.check_columns(frame, raw, table)
-        errors += validate.check_dates(frame, raw, table, today)
+        dates = validate.DateRange(earliest_date(typed), today)
+        errors += validate.check_dates(frame, raw, table, dates)
         if name == "commitments":
             errors += validate.check_evidence(frame, raw)
         raws[name], typed[name] = raw, frame
-    events = _EventsInPlace.open(directory, config, typed, today) if "events" not in typed else None
+    dates = validate.DateRange(earliest_date(typed), today)
+    events = _EventsInPlace.open(directory, config, typed, dates) if "events" not in typed else None
     if events:
         errors += events.errors
     errors += _check_across(raws, typed, events)
+    errors += check_comparison(typed, raws)
     meta, meta_errors = read_metadata(directory)
     errors += meta_errors
     if errors:
@@ -103,7 +111,11 @@ def load_dataset(
     typed.setdefault("events", None)
     rows = len(typed["events"]) if typed["events"] is not None else events.rows if events else 0
     return Dataset(
-        **typed, meta=meta, event_rows=rows, remembered=bool(events and events.remembered)
+        **typed,
+        comparison=comparison_of(typed, meta),
+        meta=meta,
+        event_rows=rows,
+        remembered=bool(events and events.remembered),
     )
 
 
@@ -122,7 +134,7 @@ class _EventsInPlace:
 
     @classmethod
     def open(
-        cls, directory: Path, config: EngineConfig, typed: dict, today: dt.date
+        cls, directory: Path, config: EngineConfig, typed: dict, dates: validate.DateRange
     ) -> _EventsInPlace | None:
         path = events_parquet(directory)
         if path is None:
@@ -132,11 +144,11 @@ class _EventsInPlace:
             return cls(marker, int(marker.read_text() or 0), None, [])
         known = {
             name: frozenset(typed[name][TABLES[name].id_column].dropna())
-            for name in ("areas", "sources")
+            for name in ("areas", "actors", "sources")
             if name in typed
         }
         known["iso3"] = validate.ISO3_CODES
-        scanned, errors = scan.scan(path, TABLES["events"], config, known, today)
+        scanned, errors = scan.scan(path, TABLES["events"], config, known, dates)
         return cls(marker, scanned.rows if scanned else 0, scanned, errors)
 
     def remember(self) -> None:

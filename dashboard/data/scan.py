@@ -11,7 +11,6 @@ and a directory of Parquet files names the part file that holds the row.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from dashboard.config import EngineConfig, duckdb_settings
 from dashboard.data import validate
 from dashboard.data.errors import MAX_ERRORS_PER_COLUMN, WHOLE, DataError, more_errors
 from dashboard.data.read import RawTable, check_header
-from dashboard.data.tables import EARLIEST_DATE, Column, Table
+from dashboard.data.tables import Column, Table
 
 ROW = "_row"  # 0-based position of the record in its file
 FILE = "_file"
@@ -75,7 +74,7 @@ def scan(
     table: Table,
     config: EngineConfig,
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> tuple[ScannedTable | None, list[DataError]]:
     """Check the Parquet table at ``path`` against ``table``; ``known`` holds the ids its
     references may name (areas, sources, ISO-3 codes)."""
@@ -95,7 +94,7 @@ def scan(
     backend = _backend(config)
     scanned = ScannedTable(path, rows, backend, _read(backend, path))
     types = {field.name: field.type for field in schema}
-    return scanned, _column_errors(scanned, table, types, known, today)
+    return scanned, _column_errors(scanned, table, types, known, dates)
 
 
 def _backend(config: EngineConfig):
@@ -124,11 +123,11 @@ def _column_errors(
     table: Table,
     types: dict[str, pa.DataType],
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     t = scanned.table
     present = [c for c in table.columns if c.name in types]  # an absent optional column: default
-    failing = {c.name: _fails(t, c, types[c.name], known, scanned, today) for c in present}
+    failing = {c.name: _fails(t, c, types[c.name], known, scanned, dates) for c in present}
     errors: list[DataError] = []
     for column in present:
         predicate = failing[column.name]
@@ -136,7 +135,7 @@ def _column_errors(
         # 4.8 s together, one query of all 13 predicates 9.0 s.
         count = 0 if predicate is None else _count(scanned, predicate)
         if count:
-            errors += _worded(scanned, table, column, predicate, count, known, today)
+            errors += _worded(scanned, table, column, predicate, count, known, dates)
         if column.unique:
             errors += _duplicates(scanned, column.name)
     return errors
@@ -152,7 +151,7 @@ def _fails(
     dtype: pa.DataType,
     known: dict[str, frozenset[str]],
     scanned: ScannedTable,
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> ir.BooleanValue | None:
     """True on the rows where a check of ``column`` fails (uniqueness aside)."""
     value = t[column.name]
@@ -168,7 +167,7 @@ def _fails(
             low, high = column.value_range
             checks.append((number < low) | (number > high))
     elif column.kind == "date":
-        checks += _date_fails(t, column, value, text, blank, today)
+        checks += _date_fails(t, column, value, text, blank, dates)
     elif column.kind == "bool" and text:
         checks.append(~blank & ~value.strip().lower().isin(["true", "false"]))
     elif text:
@@ -176,7 +175,7 @@ def _fails(
     return _any(checks)
 
 
-def _date_fails(t, column: Column, value, text: bool, blank, today: dt.date) -> list:
+def _date_fails(t, column: Column, value, text: bool, blank, dates: validate.DateRange) -> list:
     if text:
         stripped = value.strip()
         day = stripped.try_cast("date")
@@ -185,9 +184,9 @@ def _date_fails(t, column: Column, value, text: bool, blank, today: dt.date) -> 
     else:
         day = value.cast("date")
         checks = []
-    checks.append(day < EARLIEST_DATE)
+    checks.append(day < dates.earliest)
     if not column.future:
-        checks.append(day > today)
+        checks.append(day > dates.today)
     if column.name == "date" and "date_precision" in t.columns:
         precision = t["date_precision"]
         checks.append((precision == "month") & (day.day() != 1))
@@ -270,7 +269,7 @@ def _worded(
     failing: ir.BooleanValue,
     count: int,
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     """The messages of the first failing rows of ``column``, worded by ``validate``, and a count
     of the rest."""
@@ -281,7 +280,7 @@ def _worded(
     rows = scanned.backend.to_pandas(first.select(column.name, *extra, ROW, FILE))
     errors = []
     for raw in _raw_tables(scanned, rows):
-        errors += _messages(raw, single, column, known, today)
+        errors += _messages(raw, single, column, known, dates)
     errors = [e for e in errors if e.column == column.name][:MAX_ERRORS_PER_COLUMN]
     if count > MAX_ERRORS_PER_COLUMN:
         errors.append(more_errors(scanned.path.name, column.name, count))
@@ -293,14 +292,14 @@ def _messages(
     single: Table,
     column: Column,
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     """``validate``'s messages for one column of a few rows."""
     typed, errors = validate.coerce(raw, single)
     errors += validate.check_columns(typed, raw, single)
     if column.kind == "date" and "date_precision" in raw.frame:
         typed["date_precision"] = raw.frame["date_precision"]
-    errors += validate.check_dates(typed, raw, single, today)
+    errors += validate.check_dates(typed, raw, single, dates)
     errors += validate.check_references(typed, raw, single, known)
     return errors
 
