@@ -301,8 +301,18 @@ def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFra
     def lines(frame: pd.DataFrame) -> np.ndarray:
         return frame.map(lambda t: "<br>".join(plain(line) for line in t.split("\n"))).to_numpy()
 
+    values = share.astype("float64")
+    colour: dict = {
+        "colorscale": SHARE_KEPT,
+        "colorbar": {"title": {"text": "share kept"}, "tickformat": ".0%"},
+    }
+    if values.isna().all().all():
+        # No cell has a share: plotly then draws no cell and none of its figures. Blank cells
+        # of one clear colour keep the figures written, with no colour bar that means nothing.
+        values = values.fillna(0.0)
+        colour = {"colorscale": [[0, TRANSPARENT], [1, TRANSPARENT]], "showscale": False}
     return _heatmap(
-        share.astype("float64"),
+        values,
         lines(figures),
         row_height=56,
         label_widths=(16, 40),
@@ -310,10 +320,9 @@ def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFra
         customdata=lines(words),
         hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
         textfont={"size": 13},
-        colorscale=SHARE_KEPT,
         zmin=0,
         zmax=1,
-        colorbar={"title": {"text": "share kept"}, "tickformat": ".0%"},
+        **colour,
     )
 
 
