@@ -20,7 +20,8 @@ from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
+# One symbol more than colours: the pairs repeat only after 42 areas, not after 6.
+AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
 DIVERGING = "PuOr"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
 INTENSITY_COLOURS = ("#9ecae1", "#4292c6", "#08306b")
 NO_RECORD_COLOUR = "#e6e6e6"

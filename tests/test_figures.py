@@ -302,3 +302,9 @@ def test_commitments_timeline_draws_a_bar_per_commitment_with_its_verdict_patter
     assert by_verdict["broken"].marker.pattern.shape == "x"
     assert "<b>" not in str(by_verdict["kept"].customdata)
     assert figures.commitments_timeline(rows.iloc[:0]).layout.annotations
+
+
+def test_every_area_of_a_large_dataset_has_its_own_mark():
+    names = [f"Area {i}" for i in range(1, 13)]
+    colours, symbols = figures.area_styles(names)
+    assert len({(colours[n], symbols[n]) for n in names}) == len(names)

@@ -44,7 +44,7 @@ st.caption(
 ui.gdelt_trend(ctx, "overview_trend")
 
 st.subheader("Alignment per area at a glance")
-st.caption("Did the two sides' actions line up? Word in each cell: alignment (status of outcome).")
+st.caption("Did the sides' actions line up? Word in each cell: alignment (status of outcome).")
 outcomes = matrices.filtered(ctx.dataset, "outcomes", ctx.filters)
 alignment = matrices.alignment_overview(outcomes, ctx.shown, ctx.comparison)
 if alignment.empty:
