@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,17 @@ from dashboard.engine import EngineConfig, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+
+
+def check_command(directory: Path | str) -> subprocess.CompletedProcess:
+    """``python -m dashboard check DIRECTORY`` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "check", str(directory)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def as_read(markdown: str) -> str:

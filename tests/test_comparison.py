@@ -10,8 +10,6 @@ import csv
 import datetime as dt
 import html
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown_it
@@ -22,7 +20,7 @@ from dashboard import matrices, registry, ui
 from dashboard.data import load_dataset
 from dashboard.data.synth import generated_shape, write_synthetic
 from dashboard.filters import Filters
-from tests.conftest import DATA, ROOT, duckdb_store
+from tests.conftest import DATA, ROOT, check_command, duckdb_store
 from tests.shipped_comparison import COMPARED, PERIOD_NAMES, SIDE_NAMES
 
 THREE_SIDES = ("US", "CN", "EU")
@@ -70,12 +68,7 @@ def test_the_shipped_dataset_declares_what_the_code_held(shipped):
 def test_synth_builds_three_sides_three_periods_eight_areas(three, three_dir):
     assert three.comparison.side_ids == THREE_SIDES
     assert len(three.comparison.periods) == 3 and len(three.areas) == 8
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "check", str(three_dir)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = check_command(three_dir)
     assert result.returncode == 0, result.stderr
 
 
@@ -162,12 +155,7 @@ def renamed_copy(target: Path) -> Path:
 
 def test_renamed_sides_and_a_third_side_pass_check_and_draw_every_page(tmp_path):
     directory = renamed_copy(tmp_path / "renamed")
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "check", str(directory)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = check_command(directory)
     assert result.returncode == 0, result.stderr
     dataset = load_dataset(directory)
     assert dataset.comparison.side_ids == ("USA", "RUS", "UKR")

@@ -20,6 +20,7 @@ from dashboard.data.synth import write_synthetic
 from dashboard.data.tables import TABLES
 from dashboard.engine import Store
 from dashboard.filters import Filters
+from tests.conftest import check_command
 from tests.shipped_comparison import AREA_IDS, COMPARED, PRINCIPAL, SIDES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,13 +28,7 @@ DATA = ROOT / "data"
 
 
 def test_check_command_accepts_shipped_data():
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "check", "data"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_command("data")
     assert result.returncode == 0, result.stderr
     assert "data: OK" in result.stdout
     for name in TABLES:

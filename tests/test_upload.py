@@ -7,8 +7,6 @@ import csv
 import io
 import stat
 import struct
-import subprocess
-import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 from dashboard.data import load_dataset
 from dashboard.data.tables import TABLES
 from dashboard.data.upload import Limits, UploadError, template_zip, unpack_upload
+from tests.conftest import check_command
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -433,13 +432,7 @@ def test_template_example_passes_the_checks(template, tmp_path):
     template.extractall(tmp_path, example)
     dataset = load_dataset(tmp_path / "example")
     assert dataset.synthetic
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "check", str(tmp_path / "example")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_command(tmp_path / "example")
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
 

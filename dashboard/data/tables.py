@@ -110,13 +110,12 @@ def _checked() -> Column:
     )
 
 
-def _sources() -> Column:
+def _sources(
+    description: str = "One or more source ids, separated by ';', each a row of sources.",
+    required: bool = True,
+) -> Column:
     return Column(
-        "source_ids",
-        "id",
-        "One or more source ids, separated by ';', each a row of sources.",
-        multi=True,
-        references="sources",
+        "source_ids", "id", description, required=required, multi=True, references="sources"
     )
 
 
@@ -229,14 +228,7 @@ TABLES: dict[str, Table] = {
                     "true where positions, outcomes, impacts and commitments are recorded for the "
                     "period; false for periods that only date events.",
                 ),
-                Column(
-                    "source_ids",
-                    "id",
-                    "Sources for the period's dates, separated by ';'.",
-                    required=False,
-                    multi=True,
-                    references="sources",
-                ),
+                _sources("Sources for the period's dates, separated by ';'.", required=False),
             ),
         ),
         Table(
