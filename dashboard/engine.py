@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pandas as pd
 from dashboard import events as q
 from dashboard.config import EngineConfig, duckdb_settings, fingerprint
 from dashboard.data.load import Dataset
-from dashboard.data.read import events_parquet
+from dashboard.data.read import parquet_of
 from dashboard.data.tables import TABLES
 from dashboard.filters import Filters, search_terms
 from dashboard.matrices import outcome_status
@@ -59,16 +60,18 @@ class DuckDBEngine:
             backend = self._local.backend = ibis.duckdb.from_connection(self.connection.cursor())
         return backend
 
-    def events_from_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self.backend().create_table(name, q.normalized(ibis.memtable(frame)))
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame) -> None:
+        """A table of the dataset (``table``: events or sources) from a loaded frame."""
+        self.backend().create_table(name, q.normalized(ibis.memtable(frame), table))
 
-    def events_from_parquet(self, name: str, path: Path) -> None:
+    def from_parquet(self, name: str, table: str, path: Path) -> None:
+        """A table of the dataset read in place from Parquet (a file or a directory of them)."""
         pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
         literal = "'" + pattern.replace("'", "''") + "'"
         self.connection.execute(
             f'CREATE VIEW "{name}_raw" AS SELECT * FROM read_parquet({literal})'
         )
-        self.backend().create_view(name, q.normalized(self.backend().table(f"{name}_raw")))
+        self.backend().create_view(name, q.normalized(self.backend().table(f"{name}_raw"), table))
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """Materialise a derived table: from ``saved`` when an earlier run (or another replica)
@@ -114,13 +117,13 @@ class SparkEngine:
     def backend(self):
         return self._backend
 
-    def events_from_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self._backend.create_view(name, q.normalized(ibis.memtable(frame)), overwrite=True)
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame) -> None:
+        self._backend.create_view(name, q.normalized(ibis.memtable(frame), table), overwrite=True)
         self.session.catalog.cacheTable(name)
 
-    def events_from_parquet(self, name: str, path: Path) -> None:
+    def from_parquet(self, name: str, table: str, path: Path) -> None:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
-        self._backend.create_view(name, q.normalized(raw), overwrite=True)
+        self._backend.create_view(name, q.normalized(raw, table), overwrite=True)
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
@@ -138,9 +141,9 @@ def make_engine(config: EngineConfig):
 # --- the store ----------------------------------------------------------------------------
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Event columns with the dtypes the loader gives, whichever engine produced them."""
-    kinds = {c.name: c.kind for c in TABLES["events"].columns}
+def _typed(frame: pd.DataFrame, table: str = "events") -> pd.DataFrame:
+    """Columns with the dtypes the loader gives, whichever engine produced them."""
+    kinds = {c.name: c.kind for c in TABLES[table].columns}
     out = {}
     for name in frame.columns:
         column, kind = frame[name], kinds.get(name, "id")
@@ -194,6 +197,7 @@ class Store:
         self.status = dict(status)
         self._events = f"events_{version}"
         self._cube = f"cube_{version}"
+        self._sources = f"sources_{version}"
         self._searches: dict[tuple[str, ...], str | None] = {}
         self._lock = threading.Lock()
 
@@ -207,18 +211,26 @@ class Store:
         status: dict[tuple[str, str], str],
         frame: pd.DataFrame | None = None,
         parquet: Path | None = None,
+        sources: pd.DataFrame | Path | None = None,
     ) -> Store:
-        """Put the events (a typed frame, or Parquet read in place) into the configured engine
-        and build the daily cube once."""
+        """Put the events (a typed frame, or Parquet read in place) and the sources (the same;
+        none given: an empty table) into the configured engine and build the daily cube once."""
         store = cls(make_engine(config), version, status)
         if parquet is not None:
-            store.engine.events_from_parquet(store._events, Path(parquet))
+            store.engine.from_parquet(store._events, "events", Path(parquet))
         elif frame is not None:
-            store.engine.events_from_frame(
-                store._events, frame[[c for c in q.EVENT_COLUMNS if c in frame]]
+            store.engine.from_frame(
+                store._events, "events", frame[[c for c in q.EVENT_COLUMNS if c in frame]]
             )
         else:
             raise ValueError("give the events as a frame or a Parquet path")
+        if isinstance(sources, Path):
+            store.engine.from_parquet(store._sources, "sources", sources)
+        else:
+            empty = pd.DataFrame({c: pd.Series(dtype="str") for c in q.SOURCE_COLUMNS})
+            store.engine.from_frame(
+                store._sources, "sources", empty if sources is None else sources
+            )
         backend = store.engine.backend()
         saved = _saved_cube(config, Path(parquet)) if parquet is not None else None
         store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)), saved)
@@ -226,9 +238,10 @@ class Store:
         # runs on whichever cursor (thread) executes it.
         store._tables = {
             name: ibis.table(backend.table(name).schema(), name=name)
-            for name in (store._events, store._cube)
+            for name in (store._events, store._cube, store._sources)
         }
         store.total = store._scalar(store.events().count())
+        store.source_total = int(store._scalar(store.sources().count()))
         store.machine_coded = int(store._scalar(q.machine_coded(store.events())))
         # Where every event is curated, the provenance columns say nothing: rows keep the
         # shape the curated dataset always had.
@@ -239,15 +252,18 @@ class Store:
     def for_dataset(
         cls, config: EngineConfig, dataset: Dataset, directory: Path, version: str
     ) -> Store:
-        """The events of a checked dataset: ``events.parquet`` read in place, CSV from the
-        loaded frame."""
-        parquet = events_parquet(directory)
+        """The events and sources of a checked dataset: Parquet read in place, CSV from the
+        loaded frames."""
+        parquet = parquet_of(directory, "events")
         return cls.open(
             config,
             version,
             outcome_status(dataset.outcomes),
             frame=None if parquet else dataset.events,
             parquet=parquet,
+            sources=parquet_of(directory, "sources")
+            if dataset.sources is None
+            else dataset.sources,
         )
 
     def events(self) -> ir.Table:
@@ -255,6 +271,9 @@ class Store:
 
     def cube(self) -> ir.Table:
         return self._tables[self._cube]
+
+    def sources(self) -> ir.Table:
+        return self._tables[self._sources]
 
     def cells(self, filters: Filters) -> set[tuple[str, str]]:
         return {cell for cell, value in self.status.items() if value in filters.statuses}
@@ -384,13 +403,33 @@ class Store:
         machine = dataclasses.replace(filters, provenance="gdelt")
         return self._frame(q.trend(self.matching(machine), unit))
 
-    def cited_source_ids(self, filters: Filters) -> set[str]:
-        """The source ids cited by the matching events."""
-        cells = self.engine.backend().to_pandas(q.source_cells(self.matching(filters)))
-        ids: set[str] = set()
-        for cell in cells["source_ids"].dropna():
-            ids.update(cell.split(";"))
-        return ids
+    # the sources ----------------------------------------------------------------------------
+
+    def sources_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The sources with these ids (those a few shown rows cite), by publisher and title."""
+        ids = {i for i in ids if i}
+        if not ids:
+            return self._sources_frame(q.ordered_sources(self.sources().limit(0)))
+        return self._sources_frame(q.ordered_sources(q.sources_among(self.sources(), ids)))
+
+    def _cited(self, filters: Filters, also: Iterable[str]) -> ir.Table:
+        return q.cited_sources(self.sources(), self.matching(filters), set(also))
+
+    def cited_sources(
+        self, filters: Filters, also: Iterable[str] = (), limit: int | None = None, offset: int = 0
+    ) -> pd.DataFrame:
+        """The sources the matching events cite, and those of ``also`` (the ids the curated rows
+        under the filters cite), by publisher and title: ``limit`` of them from ``offset``."""
+        page = q.page(self._cited(filters, also), q.SOURCE_ORDER, limit, offset)
+        return self._sources_frame(page)
+
+    def cited_counts(self, filters: Filters, also: Iterable[str] = ()) -> tuple[int, int]:
+        """How many sources ``cited_sources`` lists, and how many of them are primary."""
+        row = self.engine.backend().to_pandas(q.source_counts(self._cited(filters, also)))
+        return int(row["sources"].iloc[0]), int(row["primary"].fillna(0).iloc[0])
+
+    def _sources_frame(self, expr: ir.Table) -> pd.DataFrame:
+        return _typed(self.engine.backend().to_pandas(expr), "sources")
 
     def close(self) -> None:
         self.engine.close()

@@ -71,7 +71,13 @@ class Context:
     shown: dict[str, str]
 
     def readable(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return matrices.readable(frame, self.names, self.dataset.sources)
+        cells = [frame["source_ids"]] if "source_ids" in frame else []
+        return matrices.readable(frame, self.names, self.cited(cells))
+
+    def cited(self, cells: list[pd.Series]) -> pd.DataFrame:
+        """The sources the ';'-separated cells cite, by publisher and title (asked of the store:
+        an imported dataset holds a source per article)."""
+        return self.store.sources_of(i for series in cells for i in matrices.ids_in(series))
 
 
 @st.cache_resource(

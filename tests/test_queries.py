@@ -143,7 +143,7 @@ def answers(store: Store, filters: Filters) -> dict[str, object]:
         "cube": store.daily_cube(filters),
         "area_year": store.area_year(filters),
         "area_month": store.area_month(filters),
-        "cited": store.cited_source_ids(filters),
+        "cited": set(store.cited_sources(filters)["source_id"]),
         "key_moments": store.key_moments(filters, KEY_MOMENTS),
         "country": store.newest(filters, only=Only(country=COUNTRY)),
         "country_count": store.count(filters, Only(country=COUNTRY)),

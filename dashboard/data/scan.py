@@ -51,6 +51,31 @@ class ScannedTable:
         found = self.table.filter(self.table[column].isin(sorted(values))).select(column)
         return frozenset(self.backend.to_pandas(found.distinct())[column])
 
+    def ids(self, column: str) -> frozenset[str]:
+        """Every value the column holds (the source ids other tables may name)."""
+        frame = self.backend.to_pandas(self.table.select(column).distinct())
+        return frozenset(frame[column].dropna())
+
+    def rows_not_among(self, column: str, values: set[str], message) -> list[DataError]:
+        """Rows whose ``column`` is none of ``values`` (sources no row cites), in file order,
+        worded by ``message(value)``; the first ``MAX_ERRORS_PER_COLUMN`` and a count."""
+        among = ibis.memtable(pa.table({column: pa.array(sorted(values), pa.string())}))
+        missing = self.table.filter(self.table[column].notnull()).anti_join(among, column)
+        count = int(self.backend.execute(missing.count()))
+        if not count:
+            return []
+        first = missing.order_by([FILE, ROW]).limit(MAX_ERRORS_PER_COLUMN)
+        rows = self.backend.to_pandas(first.select(column, ROW, FILE))
+        errors = [
+            DataError(
+                _file_label(self.path, Path(r[FILE])), int(r[ROW]) + 1, column, message(r[column])
+            )
+            for r in rows.to_dict("records")
+        ]
+        if count > MAX_ERRORS_PER_COLUMN:
+            errors.append(more_errors(self.path.name, column, count))
+        return errors
+
     def multi_values(self, column: str) -> set[str]:
         """Every ``;``-separated value the column holds (e.g. the sources the events cite)."""
         values = self.table[column].split(";").unnest().name("value")

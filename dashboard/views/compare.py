@@ -33,13 +33,13 @@ else:
 
 st.subheader("Positions and outcomes side by side")
 table = matrices.side_by_side(positions, outcomes, ctx.shown)
-sources = ctx.dataset.sources
 source_columns = {
     "US_source_ids": "US sources",
     "RU_source_ids": "Russia sources",
     "other_source_ids": "Congress sources",
     "source_ids": "Outcome sources",
 }
+sources = ctx.cited([table[c] for c in source_columns])
 shown = ctx.readable(
     table[["area", "period", "US_position", "RU_position", "other_positions"]]
     .assign(**{c: matrices.source_names(table[c], sources) for c in source_columns})
@@ -175,9 +175,8 @@ events = ui.events_table(
     "compare_events",
     Only(area=area_id, year=year),
 )
-cited = matrices.cited_sources(
-    [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]],
-    sources,
+cited = ctx.cited(
+    [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]]
 )
 st.caption("Sources behind this area")
 ui.sources_table(cited, key="compare_sources")

@@ -13,7 +13,7 @@ sources = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)["s
 st.title("Sources & methodology")
 ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))
 primary = int((sources["kind"] == "primary").sum())
-everything = len(ctx.dataset.sources)
+everything = ctx.store.source_total
 st.caption(
     f"{ui.plural(len(sources), 'source')} cited by the rows under the filters "
     f"({primary:,} of them primary), of {everything:,} in the dataset. "
