@@ -37,7 +37,7 @@ from dashboard.config import EngineConfig, duckdb_settings, fingerprint
 from dashboard.data.load import Dataset
 from dashboard.data.read import parquet_of
 from dashboard.data.tables import TABLES
-from dashboard.filters import Filters, search_terms
+from dashboard.filters import DEFAULT_ORIGIN, Filters, search_terms
 from dashboard.matrices import outcome_status
 
 # --- the engines --------------------------------------------------------------------------
@@ -182,6 +182,11 @@ class Only:
 ANYWHERE = Only()
 SEARCH_KEEP_MAX = 2_000_000  # events matching a search kept as a table; more: searched each time
 SEARCHES_KEPT = 16  # searches kept per dataset version; later ones are searched each time
+# Beside a machine-coded feed, the curated events (a few hundred) are kept as a table of their
+# own, up to this many: the pages ask for them by default, and reading them out of the feed's
+# Parquet file cost 50-250 ms a question at 500,000 imported events.
+CURATED_KEPT_MAX = 100_000
+SOURCES_REMEMBERED = 50_000  # sources kept once looked up (see Store.sources_of)
 
 
 class Store:
@@ -198,7 +203,9 @@ class Store:
         self._events = f"events_{version}"
         self._cube = f"cube_{version}"
         self._sources = f"sources_{version}"
+        self._curated = f"curated_{version}"
         self._searches: dict[tuple[str, ...], str | None] = {}
+        self._looked_up: dict[str, tuple | None] = {}  # source id -> its row (None: no such id)
         self._lock = threading.Lock()
 
     # building ---------------------------------------------------------------------------
@@ -243,6 +250,12 @@ class Store:
         store.total = store._scalar(store.events().count())
         store.source_total = int(store._scalar(store.sources().count()))
         store.machine_coded = int(store._scalar(q.machine_coded(store.events())))
+        curated = store.total - store.machine_coded
+        if store.machine_coded and curated <= CURATED_KEPT_MAX:
+            store.engine.keep(store._curated, q.curated(store.events()))
+            store._tables[store._curated] = ibis.table(
+                backend.table(store._curated).schema(), name=store._curated
+            )
         # Where every event is curated, the provenance columns say nothing: rows keep the
         # shape the curated dataset always had.
         store.columns = q.EVENT_COLUMNS if store.machine_coded else q.CURATED_COLUMNS
@@ -284,6 +297,14 @@ class Store:
     def _frame(self, expr: ir.Table) -> pd.DataFrame:
         return _typed(self.engine.backend().to_pandas(expr))
 
+    def _start(self, filters: Filters) -> tuple[ir.Table, Filters]:
+        """The events a question starts from, and what is left of the filters: the curated
+        events alone where only they are asked for and are kept apart from a feed, else the
+        matches of a kept search (``_searched``), else all."""
+        if filters.provenance == DEFAULT_ORIGIN and self._curated in self._tables:
+            return self._tables[self._curated], filters
+        return self._searched(filters)
+
     def _searched(self, filters: Filters) -> tuple[ir.Table, Filters]:
         """The events a question starts from, and what is left of the filters.
 
@@ -313,7 +334,7 @@ class Store:
         return name
 
     def matching(self, filters: Filters, only: Only = ANYWHERE, key_moments=False) -> ir.Table:
-        events, filters = self._searched(filters)
+        events, filters = self._start(filters)
         return q.matching(
             events,
             filters,
@@ -367,7 +388,7 @@ class Store:
         return self._frame(expr).iloc[::-1].reset_index(drop=True)
 
     def _cube_under(self, filters: Filters) -> ir.Table:
-        events, left = self._searched(filters)
+        events, left = self._start(filters)
         cells = self.cells(filters)
         if left is not filters:  # searched: the kept matches stand in for the events
             return q.cube_matching(q.daily_cube(q.matching(events, left, cells)), left, cells)
@@ -404,29 +425,65 @@ class Store:
         return self._frame(q.trend(self.matching(machine), unit))
 
     # the sources ----------------------------------------------------------------------------
+    #
+    # An imported dataset holds a source per article (half a million for 500,000 GDELT events),
+    # read in place from Parquet: any look-up reads the ids of all of them (50-100 ms there).
+    # The sources looked up are remembered (``SOURCES_REMEMBERED`` of them), so a page's
+    # tables and their source lists, and the next rerun, cost one look-up or none.
 
     def sources_of(self, ids: Iterable[str]) -> pd.DataFrame:
-        """The sources with these ids (those a few shown rows cite), by publisher and title."""
-        ids = {i for i in ids if i}
-        if not ids:
-            return self._sources_frame(q.ordered_sources(self.sources().limit(0)))
-        return self._sources_frame(q.ordered_sources(q.sources_among(self.sources(), ids)))
-
-    def _cited(self, filters: Filters, also: Iterable[str]) -> ir.Table:
-        return q.cited_sources(self.sources(), self.matching(filters), set(also))
+        """The sources with these ids (those some shown rows cite), by publisher and title."""
+        ids = sorted({i for i in ids if i})
+        if len(ids) > SOURCES_REMEMBERED:
+            return self._sources_frame(q.ordered_sources(q.sources_among(self.sources(), ids)))
+        with self._lock:
+            missing = [i for i in ids if i not in self._looked_up]
+        if missing:
+            found = self._sources_frame(q.sources_among(self.sources(), missing))
+            rows = dict(zip(found["source_id"], found.itertuples(index=False), strict=True))
+            with self._lock:
+                if len(self._looked_up) + len(missing) > SOURCES_REMEMBERED:
+                    self._looked_up.clear()
+                self._looked_up.update({i: rows.get(i) for i in missing})
+        with self._lock:
+            records = [self._looked_up.get(i) for i in ids]
+        frame = pd.DataFrame.from_records(
+            [r for r in records if r is not None], columns=q.SOURCE_COLUMNS
+        )
+        return _typed(frame, "sources").sort_values(
+            ["publisher", "title", "source_id"], ignore_index=True
+        )
 
     def cited_sources(
         self, filters: Filters, also: Iterable[str] = (), limit: int | None = None, offset: int = 0
     ) -> pd.DataFrame:
         """The sources the matching events cite, and those of ``also`` (the ids the curated rows
         under the filters cite), by publisher and title: ``limit`` of them from ``offset``."""
+        ids = self._cited_ids(filters, also)
+        if ids is not None:
+            end = None if limit is None else offset + limit
+            return self.sources_of(ids).iloc[offset:end].reset_index(drop=True)
         page = q.page(self._cited(filters, also), q.SOURCE_ORDER, limit, offset)
         return self._sources_frame(page)
 
     def cited_counts(self, filters: Filters, also: Iterable[str] = ()) -> tuple[int, int]:
         """How many sources ``cited_sources`` lists, and how many of them are primary."""
+        ids = self._cited_ids(filters, also)
+        if ids is not None:
+            kinds = self.sources_of(ids)["kind"]
+            return len(kinds), int((kinds == "primary").sum())
         row = self.engine.backend().to_pandas(q.source_counts(self._cited(filters, also)))
         return int(row["sources"].iloc[0]), int(row["primary"].fillna(0).iloc[0])
+
+    def _cited_ids(self, filters: Filters, also: Iterable[str]) -> set[str] | None:
+        """The ids the matching events and ``also`` cite; None when there are more than can be
+        remembered (the engine then answers from all the sources)."""
+        cited = q.cited_ids(self.matching(filters)).limit(SOURCES_REMEMBERED + 1)
+        ids = set(self.engine.backend().to_pandas(cited)["source_id"].dropna()) | set(also)
+        return ids if len(ids) <= SOURCES_REMEMBERED else None
+
+    def _cited(self, filters: Filters, also: Iterable[str]) -> ir.Table:
+        return q.cited_sources(self.sources(), self.matching(filters), set(also))
 
     def _sources_frame(self, expr: ir.Table) -> pd.DataFrame:
         return _typed(self.engine.backend().to_pandas(expr), "sources")

@@ -270,6 +270,11 @@ def trend(events: ir.Table, unit: str) -> ir.Table:
     return grouped.order_by(["date", "quad_class"])
 
 
+def curated(events: ir.Table) -> ir.Table:
+    """The curated events (hand-checked, not imported from a feed)."""
+    return events.filter(events.provenance == "curated")
+
+
 def machine_coded(events: ir.Table) -> ir.IntegerScalar:
     """How many events are not curated (imported from a machine-coded feed)."""
     return events.filter(events.provenance != "curated").count()
