@@ -430,19 +430,11 @@ EXPORTED = ("events", *CURATED)  # the tables the filters reach in an export
 
 
 def filtered_tables(dataset: Dataset, store: Store, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Every table under the filters, events included, newest first (for exports)."""
-    tables = filtered_small_tables(dataset, store, filters)
-    tables["events"] = store.newest(filters)
-    return tables
-
-
-def filtered_small_tables(
-    dataset: Dataset, store: Store, filters: Filters
-) -> dict[str, pd.DataFrame]:
-    """Every table but events under the filters; sources are those the rows and the events
-    cite, by publisher and title."""
+    """Every table under the filters (for exports): events newest first, sources those the
+    rows and the events cite, by publisher and title."""
     tables = curated_tables(dataset, filters)
-    return {**tables, "sources": store.cited_sources(filters, also=curated_citations(tables))}
+    sources = store.cited_sources(filters, also=curated_citations(tables))
+    return {**tables, "sources": sources, "events": store.newest(filters)}
 
 
 def curated_tables(dataset: Dataset, filters: Filters) -> dict[str, pd.DataFrame]:

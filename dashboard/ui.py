@@ -8,6 +8,7 @@ shown with ``st.text`` or inside tables, never as Markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -493,6 +494,18 @@ def events_table(
             column_config=EVENT_COLUMNS,
         )
     return events
+
+
+PAGE_SIZE = 1000  # rows of a long table shown at once
+
+
+def page_start(rows: int, key: str) -> int:
+    """A page number box where ``rows`` need more than one page; the first row of the page."""
+    pages = max(1, math.ceil(rows / PAGE_SIZE))
+    if pages == 1:
+        return 0
+    page = st.number_input(f"Page (of {pages:,}, {PAGE_SIZE:,} rows each)", 1, pages, 1, key=key)
+    return (page - 1) * PAGE_SIZE
 
 
 def page_choice(label: str, options: dict[str, str], param: str, key: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures
+from dashboard import figures, ui
 from dashboard.data import load_dataset
 from dashboard.engine import EngineConfig, Store
 from dashboard.filters import Filters, parse_query
@@ -202,9 +202,26 @@ def test_the_sources_page_lists_what_the_rows_cite(on_gdelt, gdelt_tables, prove
         events = t["curated_events"]
     curated = [t[name].source_ids for name in ("positions", "outcomes", "impacts", "commitments")]
     expected = _listed(t["sources"], *curated, events.source_ids)
-    assert list(app.dataframe[0].value.url) == list(expected.url)
     primary = int((expected.kind == "primary").sum())
     assert app.caption[1].value.startswith(
         f"{len(expected):,} sources cited by the rows under the filters ({primary:,} of them "
         f"primary), of {len(t['sources']):,} in the dataset."
     )
+    size = ui.PAGE_SIZE
+    assert list(app.dataframe[0].value.url) == list(expected.url[:size])
+    assert (len(expected) > size) == (provenance == "both")
+    if provenance == "both":  # GDELT's: one source per article, listed a page at a time
+        app.number_input(key="sources_page").set_value(2).run()
+        assert list(app.dataframe[0].value.url) == list(expected.url[size : 2 * size])
+
+
+def test_the_data_page_pages_through_the_cited_sources(on_gdelt, gdelt_tables):
+    app = open_app("data", {"provenance": "both", "table": "sources"})
+    assert_clean(app)
+    t = gdelt_tables
+    events = pd.read_parquet(on_gdelt / "events.parquet")
+    curated = [t[name].source_ids for name in ("positions", "outcomes", "impacts", "commitments")]
+    expected = _listed(t["sources"], *curated, events.source_ids)
+    assert any(f"Rows matching the filters: {len(expected):,}." in c.value for c in app.caption)
+    app.number_input(key="data_page").set_value(2).run()
+    assert list(app.dataframe[0].value.url) == list(expected.url[ui.PAGE_SIZE : 2 * ui.PAGE_SIZE])
