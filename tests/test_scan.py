@@ -287,3 +287,17 @@ def test_parquet_sources_faults_name_file_row_and_column(tmp_path):
         "sources.parquet:4:source_id: duplicate id 's1': row 1 already has it",
         "sources.parquet:4:url: 'javascript:alert(1)' must be an http:// or https:// address",
     ]
+
+
+def test_events_and_sources_both_in_parquet_are_compared_by_the_engine(tmp_path):
+    """The sources an event names must exist, and every source must be cited: with both tables
+    in Parquet (an import: half a million of each) the engine compares them."""
+    sources = pa.concat_tables([_base_sources(), _base_sources().slice(0, 1)])
+    sources = _set(_set(sources, "source_id", 3, "s4"), "url", 3, "https://example.org/s4")
+    directory = _with_sources(tmp_path, sources)
+    (directory / "events.csv").unlink()
+    pq.write_table(_set(_base_events(), "source_ids", 1, "s3;s9"), directory / "events.parquet")
+    assert sorted(str(e) for e in _errors(directory)) == [
+        "events.parquet:2:source_ids: unknown sources: 's9'",
+        "sources.parquet:4:source_id: source 's4' is cited by no row",
+    ]

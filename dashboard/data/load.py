@@ -9,7 +9,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ibis
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.config import EngineConfig, config_from_env, fingerprint
 from dashboard.data import scan, validate
@@ -148,15 +150,16 @@ class _InPlace:
         }
         known["iso3"] = validate.ISO3_CODES
         scanned, errors = {}, []
+        backend = scan.check_backend(config)  # one for both: the events' sources are compared there
         for name in names:  # sources first: the events name them
             table, table_errors = scan.scan(
-                parquet_of(directory, name), TABLES[name], config, known, today
+                parquet_of(directory, name), TABLES[name], config, known, today, backend
             )
             errors += table_errors
             if table is not None:
                 scanned[name] = table
                 if name == "sources":
-                    known["sources"] = table.ids("source_id")
+                    known["sources"] = table
         rows = {name: table.rows for name, table in scanned.items()}
         return cls(marker, rows, scanned, errors)
 
@@ -209,11 +212,14 @@ def _check_across(
     known = set(typed) | set(in_place.scanned)
     if len(known) == len(TABLES) and "sources" in known:  # every table read: which cite nothing
         cited = _named(typed, "source_ids")
-        if events:
-            cited |= events.multi_values("source_ids")
         if sources:
-            errors += sources.rows_not_among("source_id", cited, validate.unused_source_message)
+            among = ibis.memtable(pa.table({"value": pa.array(sorted(cited), pa.string())}))
+            if events:  # on the same engine: half a million sources are compared there
+                among = among.union(events.values("source_ids", multi=True))
+            errors += sources.rows_not_among("source_id", among, validate.unused_source_message)
         else:
+            if events:
+                cited |= events.multi_values("source_ids")
             errors += validate.check_unused_sources(typed["sources"], raws["sources"], cited)
     return errors
 
