@@ -1,1 +1,2 @@
-"""Compare two governments issue by issue: US–Russia relations under Trump and Putin."""
+"""Compare governments issue by issue; which governments, and over which periods, the dataset
+declares (``dashboard.data.comparison``)."""

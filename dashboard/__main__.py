@@ -12,7 +12,7 @@ from pathlib import Path
 from dashboard.data import DatasetError, data_dir_from_env, load_dataset
 from dashboard.data.load import METADATA_FILE, read_metadata
 from dashboard.data.package import write_datapackage
-from dashboard.data.synth import write_synthetic
+from dashboard.data.synth import generated_shape, write_synthetic
 from dashboard.data.tables import TABLES
 from dashboard.gdelt import importer
 from dashboard.gdelt.layout import read_mappings
@@ -35,9 +35,14 @@ def check(directory: Path) -> int:
     return 0
 
 
-def synth(out: Path, events: int, seed: int, file_format: str | None) -> int:
-    write_synthetic(out, events, seed=seed, file_format=file_format)
-    print(f"wrote a synthetic dataset of {events:,} events to {out}")
+def synth(args: argparse.Namespace) -> int:
+    sides = [s for s in (args.sides or "").split(",") if s]
+    if sides and len(sides) < 2:
+        print("--sides needs at least two side ids, separated by commas", file=sys.stderr)
+        return 2
+    shape = generated_shape(sides, args.periods, args.areas)
+    write_synthetic(args.out, args.events, seed=args.seed, file_format=args.format, shape=shape)
+    print(f"wrote a synthetic dataset of {args.events:,} events to {args.out}")
     return 0
 
 
@@ -110,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--gdelt", type=int, metavar="ROWS", help="GDELT 2.0 event lines to write")
     synth_parser.add_argument("--seed", type=int, default=0)
     synth_parser.add_argument("--format", choices=["csv", "parquet"], default=None)
+    synth_parser.add_argument(
+        "--sides", help="side ids, e.g. US,CN,EU (default: the shipped dataset's sides)"
+    )
+    synth_parser.add_argument(
+        "--periods", type=int, help="how many periods, all compared (default: the shipped ones)"
+    )
+    synth_parser.add_argument(
+        "--areas", type=int, help="how many policy areas (default: the shipped ones)"
+    )
     synth_parser.add_argument("out", type=Path)
     package_parser = commands.add_parser(
         "datapackage", help=f"rewrite {METADATA_FILE} from the table declarations"
@@ -150,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return synth_gdelt(args.out, args.gdelt, args.seed)
     if args.events < 1:
         parser.error("--events must be at least 1")
-    return synth(args.out, args.events, args.seed, args.format)
+    return synth(args)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-PROJECT = "US–Russia relations under Trump and Putin: an issue-by-issue comparison dashboard"
+PROJECT = "Governments compared, issue by issue: a comparison dashboard"
 DATA_LICENCE = (
     "The data (data/*.csv) is licensed under the Creative Commons Attribution 4.0 International "
     "licence (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/\n"
@@ -12,7 +12,7 @@ DATA_LICENCE = (
 CODE_LICENCE = "The code is licensed under the MIT licence (see LICENSE)."
 
 
-AUTHOR = "US–Russia dashboard project contributors"
+AUTHOR = "The dashboard project's contributors"
 
 
 def citation(meta: dict, url: str = "", today: dt.date | None = None) -> str:
@@ -33,53 +33,53 @@ def citation(meta: dict, url: str = "", today: dt.date | None = None) -> str:
 
 
 METHOD = """
-**Positions.** For each policy area, side and Trump term, the position the side stated, in our own
-neutral words and attributed to who stated it (the White House, the Kremlin, or the US Congress
-where it acted apart from the White House). Each carries the date or range it was stated and a
-confidence: *high* where the side stated it plainly and repeatedly, *medium* where it has to be
-read from a few statements, *low* where the record is unclear (the text then says so).
-Where a side's stated position moved within a term, the cell has several rows, each a stretch
-of time dated to the statements it rests on (stretches of one cell never overlap). The stance
-matrix shows the **latest** stretch's stance; Compare lists every stretch in order, with its
-dates and stance, so the movement stays visible.
+**Positions.** For each policy area, side and compared period, the position the side stated, in our
+own neutral words and attributed to who stated it: the side's principal voice (its government), or
+another voice of the side, such as a parliament where it acted apart from the government, as the
+dataset's actors table declares. Each carries the date or range it was stated and a confidence:
+*high* where the side stated it plainly and repeatedly, *medium* where it has to be read from a few
+statements, *low* where the record is unclear (the text then says so). Where a side's stated
+position moved within a period, the cell has several rows, each a stretch of time dated to the
+statements it rests on (stretches of one cell never overlap). The stance matrix shows the **latest**
+stretch's stance; Compare lists every stretch in order, with its dates and stance, so the movement
+stays visible.
 
-**Outcomes.** For each area and term, what actually happened, with a status (*implemented*,
-*partial*, *stalled*, *reversed*, *ongoing*) and whether the two sides' actions lined up
+**Outcomes.** For each area and compared period, what actually happened, with a status
+(*implemented*, *partial*, *stalled*, *reversed*, *ongoing*) and whether the sides' actions lined up
 (*agree*, *partly*, *disagree*).
 
-**Events.** Dated events from 2014 (Crimea, the context Trump inherited) to the latest we could
-verify. Each has a date precision (*day*, *month*: dated the 1st, *year*: dated 1 January), the
-areas, actors and countries involved (ISO 3166-1 alpha-3), a cooperation–conflict score on the
-Goldstein (1992) scale used by CAMEO and GDELT (−10 most conflictual … +10 most cooperative), and
-one of CAMEO's four quad classes (verbal or material, cooperation or conflict). Scores are our
-coding of the event type, not a measurement.
+**Events.** Dated events from the start of the first period to the latest we could verify. Each has
+a date precision (*day*, *month*: dated the 1st, *year*: dated 1 January), the areas, actors and
+countries involved (ISO 3166-1 alpha-3), a cooperation–conflict score on the Goldstein (1992) scale
+used by CAMEO and GDELT (−10 most conflictual … +10 most cooperative), and one of CAMEO's four quad
+classes (verbal or material, cooperation or conflict). Scores are our coding of the event type, not
+a measurement.
 
-**Impacts.** Countries other than the two sides affected in an area and term, with an intensity
-and a direction (*harmed*, *benefited*, *mixed*) and a one-sentence effect.
+**Impacts.** Countries other than the compared sides affected in an area and period, with an
+intensity and a direction (*harmed*, *benefited*, *mixed*) and a one-sentence effect.
 
 **Sources.** Every row cites at least one source that we read. Each source has a kind: *primary*
 (issued by a government, parliament, court, the UN or another intergovernmental body, or a treaty
-text), *wire* (a news agency such as Reuters, AP, AFP, TASS or Interfax; Russian state agencies are
-cited only as the record of what the Russian government said) or *press* (newspapers,
-broadcasters, magazines, research). No encyclopaedia is cited. An aggregator is kept only where it
-is the sole record of a fact. Where sources disagreed on a date, the primary one was used.
+text), *wire* (a news agency such as Reuters, AP, AFP, TASS or Interfax; state-run agencies are
+cited only as the record of what their government said) or *press* (newspapers, broadcasters,
+magazines, research). No encyclopaedia is cited. An aggregator is kept only where it is the sole
+record of a fact. Where sources disagreed on a date, the primary one was used.
 """
 
 LIMITS = """
 - Stance, intensity and scores are coders' judgements on documented scales, not measurements;
   read them with the texts and sources beside them.
-- The stored copies of official sites available to us were thin for 2025–2026, so many rows of
-  the second term cite reputable press rather than primary documents.
 - What could not be verified against a source was left out, so the record has gaps: absence of
   an event is not evidence that nothing happened.
-- The second term is ongoing; its outcomes describe the state of affairs as of the cited sources.
+- A period that is still running has outcomes that describe the state of affairs as of the cited
+  sources.
 """
 
 VERDICT_RULES = """
-A **commitment** is one concrete, checkable statement of intent by one side ("the US will
-withdraw from the INF Treaty", "Russia will halt strikes on energy infrastructure for 30 days"),
-made in a Trump term, chosen for weight: each term's headline promises and each side's
-commitments at the summits and calls in the events table. The same rules apply to both sides:
+A **commitment** is one concrete, checkable statement of intent by one side ("we will withdraw
+from the treaty", "we will halt strikes on energy infrastructure for 30 days"), made in a compared
+period, chosen for weight: each period's headline promises and each side's commitments at the
+summits and calls in the events table. The same rules apply to both sides:
 
 - **kept**: the record shows the stated action carried out in full, by the deadline where the
   statement gave one;

@@ -33,12 +33,30 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dashboard import events as q
-from dashboard.config import EngineConfig, duckdb_settings, fingerprint
+from dashboard.config import EngineConfig, config_from_env, duckdb_settings, fingerprint
+from dashboard.data import DatasetError, load_dataset
+from dashboard.data.comparison import Comparison
 from dashboard.data.load import Dataset
 from dashboard.data.read import parquet_of
 from dashboard.data.tables import TABLES
 from dashboard.filters import DEFAULT_ORIGIN, Filters, search_terms
 from dashboard.matrices import outcome_status
+
+
+def open_dataset(directory: Path, version: str) -> tuple[Dataset | None, Store | None, list]:
+    """Check a dataset directory and put its events in the configured engine; or its errors.
+
+    The dataset keeps the small tables; its events are handed to the engine (Parquet events are
+    read in place and never loaded into pandas).
+    """
+    settings = config_from_env()
+    try:
+        dataset = load_dataset(directory, config=settings)
+    except DatasetError as exc:
+        return None, None, exc.errors
+    store = Store.for_dataset(settings, dataset, directory, version)
+    return dataclasses.replace(dataset, events=None), store, []
+
 
 # --- the engines --------------------------------------------------------------------------
 
@@ -60,18 +78,20 @@ class DuckDBEngine:
             backend = self._local.backend = ibis.duckdb.from_connection(self.connection.cursor())
         return backend
 
-    def from_frame(self, name: str, table: str, frame: pd.DataFrame) -> None:
-        """A table of the dataset (``table``: events or sources) from a loaded frame."""
-        self.backend().create_table(name, q.normalized(ibis.memtable(frame), table))
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame, periods=()) -> None:
+        """A table of the dataset (``table``: events, with their ``periods``, or sources) from
+        a loaded frame."""
+        self.backend().create_table(name, q.normalized(ibis.memtable(frame), periods, table))
 
-    def from_parquet(self, name: str, table: str, path: Path) -> None:
+    def from_parquet(self, name: str, table: str, path: Path, periods=()) -> None:
         """A table of the dataset read in place from Parquet (a file or a directory of them)."""
         pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
         literal = "'" + pattern.replace("'", "''") + "'"
         self.connection.execute(
             f'CREATE VIEW "{name}_raw" AS SELECT * FROM read_parquet({literal})'
         )
-        self.backend().create_view(name, q.normalized(self.backend().table(f"{name}_raw"), table))
+        raw = self.backend().table(f"{name}_raw")
+        self.backend().create_view(name, q.normalized(raw, periods, table))
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """Materialise a derived table: from ``saved`` when an earlier run (or another replica)
@@ -117,13 +137,14 @@ class SparkEngine:
     def backend(self):
         return self._backend
 
-    def from_frame(self, name: str, table: str, frame: pd.DataFrame) -> None:
-        self._backend.create_view(name, q.normalized(ibis.memtable(frame), table), overwrite=True)
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame, periods=()) -> None:
+        expr = q.normalized(ibis.memtable(frame), periods, table)
+        self._backend.create_view(name, expr, overwrite=True)
         self.session.catalog.cacheTable(name)
 
-    def from_parquet(self, name: str, table: str, path: Path) -> None:
+    def from_parquet(self, name: str, table: str, path: Path, periods=()) -> None:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
-        self._backend.create_view(name, q.normalized(raw, table), overwrite=True)
+        self._backend.create_view(name, q.normalized(raw, periods, table), overwrite=True)
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
@@ -153,20 +174,22 @@ def _typed(frame: pd.DataFrame, table: str = "events") -> pd.DataFrame:
             out[name] = column.astype("Float64")
         elif kind == "int" or name in ("events", "year"):
             out[name] = column.astype("int64")
-        elif kind == "bool" or name in ("us", "ru"):
+        elif kind == "bool" or name.startswith("side_"):
             out[name] = column.astype("boolean")
         else:
             out[name] = column.astype("str").where(column.notna())
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _saved_cube(config: EngineConfig, parquet: Path) -> Path:
+def _saved_cube(config: EngineConfig, parquet: Path, comparison: Comparison) -> Path:
     """Where the daily cube of these Parquet events is kept: named by the files (path, size,
-    time) and by the code that builds it, so a changed file or a changed cube is rebuilt."""
+    time), the comparison (its sides and periods are the cube's flags and keys) and the code that
+    builds it, so a change to any of them rebuilds the cube."""
     files = sorted(parquet.rglob("*.parquet")) if parquet.is_dir() else [parquet]
     stamp = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
     code = Path(q.__file__).read_bytes()
-    return Path(config.cache_directory) / "cubes" / f"{fingerprint((stamp, code))}.parquet"
+    shape = repr((comparison.sides, comparison.actors, comparison.periods))
+    return Path(config.cache_directory) / "cubes" / f"{fingerprint((stamp, shape, code))}.parquet"
 
 
 @dataclass(frozen=True)
@@ -196,9 +219,16 @@ class Store:
     the status filter keeps events through a cell whose outcome has a chosen status.
     """
 
-    def __init__(self, engine, version: str, status: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self,
+        engine,
+        version: str,
+        status: dict[tuple[str, str], str],
+        comparison: Comparison,
+    ) -> None:
         self.engine = engine
         self.version = version
+        self.comparison = comparison
         self.status = dict(status)
         self._events = f"events_{version}"
         self._cube = f"cube_{version}"
@@ -216,18 +246,20 @@ class Store:
         config: EngineConfig,
         version: str,
         status: dict[tuple[str, str], str],
+        comparison: Comparison,
         frame: pd.DataFrame | None = None,
         parquet: Path | None = None,
         sources: pd.DataFrame | Path | None = None,
     ) -> Store:
         """Put the events (a typed frame, or Parquet read in place) and the sources (the same;
         none given: an empty table) into the configured engine and build the daily cube once."""
-        store = cls(make_engine(config), version, status)
+        store = cls(make_engine(config), version, status, comparison)
+        periods = comparison.periods
         if parquet is not None:
-            store.engine.from_parquet(store._events, "events", Path(parquet))
+            store.engine.from_parquet(store._events, "events", Path(parquet), periods)
         elif frame is not None:
             store.engine.from_frame(
-                store._events, "events", frame[[c for c in q.EVENT_COLUMNS if c in frame]]
+                store._events, "events", frame[[c for c in q.EVENT_COLUMNS if c in frame]], periods
             )
         else:
             raise ValueError("give the events as a frame or a Parquet path")
@@ -239,8 +271,9 @@ class Store:
                 store._sources, "sources", empty if sources is None else sources
             )
         backend = store.engine.backend()
-        saved = _saved_cube(config, Path(parquet)) if parquet is not None else None
-        store.engine.keep(store._cube, q.daily_cube(backend.table(store._events)), saved)
+        saved = _saved_cube(config, Path(parquet), comparison) if parquet is not None else None
+        cube = q.daily_cube(backend.table(store._events), comparison)
+        store.engine.keep(store._cube, cube, saved)
         # Unbound tables of the known schemas: a question then costs no catalog look-up, and
         # runs on whichever cursor (thread) executes it.
         store._tables = {
@@ -272,6 +305,7 @@ class Store:
             config,
             version,
             outcome_status(dataset.outcomes),
+            dataset.comparison,
             frame=None if parquet else dataset.events,
             parquet=parquet,
             sources=parquet_of(directory, "sources")
@@ -339,6 +373,7 @@ class Store:
             events,
             filters,
             self.cells(filters),
+            self.comparison,
             only.area,
             only.country,
             only.year,
@@ -370,7 +405,7 @@ class Store:
         from its last row groups (DuckDB skips the others by their dates). At 10,000,000 events
         the newest 10 took 313 ms from all the events.
         """
-        cube = q.cube_matching(self.cube(), filters, self.cells(filters))
+        cube = q.cube_matching(self.cube(), filters, self.cells(filters), self.comparison)
         if only.area:
             cube = cube.filter(cube.area_id == only.area)
         if only.year:
@@ -391,14 +426,14 @@ class Store:
         events, left = self._start(filters)
         cells = self.cells(filters)
         if left is not filters:  # searched: the kept matches stand in for the events
-            return q.cube_matching(q.daily_cube(q.matching(events, left, cells)), left, cells)
-        return q.filtered_cube(events, self.cube(), filters, cells)
+            found = q.daily_cube(q.matching(events, left, cells, self.comparison), self.comparison)
+            return q.cube_matching(found, left, cells, self.comparison)
+        return q.filtered_cube(events, self.cube(), filters, cells, self.comparison)
 
     def daily_cube(self, filters: Filters) -> pd.DataFrame:
         """Per day, area and side: events and score sums under the filters."""
-        return self._frame(
-            q.cube_by_day(self._cube_under(filters)).order_by(["date", "area_id", "us", "ru"])
-        )
+        by_day = q.cube_by_day(self._cube_under(filters))
+        return self._frame(by_day.order_by(q.cube_keys(by_day)))
 
     def area_year(self, filters: Filters) -> pd.DataFrame:
         """Events and score sums per area and year under the filters."""

@@ -18,13 +18,10 @@ from collections.abc import Iterable
 import ibis
 import ibis.expr.types as ir
 
-from dashboard.data.tables import PERIOD_STARTS, TABLES
+from dashboard.data.comparison import Comparison, Period
+from dashboard.data.tables import TABLES
 from dashboard.filters import BOTH, Filters, search_terms
 
-US_ACTORS = ("us_executive", "us_congress", "us_justice")
-RU_ACTORS = ("ru_government",)
-SIDE_ACTORS = {"US": US_ACTORS, "RU": RU_ACTORS}
-SIDE_COLUMNS = {"US": "us", "RU": "ru"}  # the cube's flag of each side
 EVENT_TEXT = ("title", "description")
 IBIS_TYPES = {
     "id": "string",
@@ -57,16 +54,26 @@ def holds_any(cells: ir.StringValue, items: Iterable[str]) -> ir.BooleanValue:
     return _any(holds(cells, item) for item in items)
 
 
-def period_of(date: ir.DateValue) -> ir.StringValue:
-    """The political period of a date: before, term1, between or term2."""
-    names, starts = list(PERIOD_STARTS), list(PERIOD_STARTS.values())
+def period_of(date: ir.DateValue, periods: Iterable[Period]) -> ir.StringValue:
+    """The declared period a date falls in; null between periods."""
     cases = [
-        (date < ibis.date(start), name) for name, start in zip(names, starts[1:], strict=False)
+        (
+            (date >= ibis.date(p.start)) & (date <= ibis.date(p.end))
+            if p.end
+            else date >= ibis.date(p.start),
+            p.id,
+        )
+        for p in periods
     ]
-    return ibis.cases(*cases, else_=names[-1])
+    return ibis.cases(*cases, else_=ibis.null("string")) if cases else ibis.null("string")
 
 
-def normalized(raw: ir.Table, table: str = "events") -> ir.Table:
+def side_flag(comparison: Comparison, side: str) -> str:
+    """The daily cube's column that flags the events of a side (by its place: ids are data)."""
+    return f"side_{comparison.side_ids.index(side)}"
+
+
+def normalized(raw: ir.Table, periods: Iterable[Period], table: str = "events") -> ir.Table:
     """A table (events or sources) with its declared types, whatever types the file kept, and
     the events with their period.
 
@@ -86,7 +93,9 @@ def normalized(raw: ir.Table, table: str = "events") -> ir.Table:
         c.name: value(c).cast(IBIS_TYPES[c.kind]).name(c.name) for c in TABLES[table].columns
     }
     shaped = raw.select(**columns)
-    return shaped.mutate(period=period_of(columns["date"])) if table == "events" else shaped
+    if table != "events":
+        return shaped
+    return shaped.mutate(period=period_of(columns["date"], periods))
 
 
 def area_cells(filters: Filters, cells: set[Cell]) -> list[Cell] | None:
@@ -137,6 +146,7 @@ def matching(
     events: ir.Table,
     filters: Filters,
     cells: set[Cell],
+    comparison: Comparison,
     area: str | None = None,
     country: str | None = None,
     year: int | None = None,
@@ -146,7 +156,7 @@ def matching(
     """The events that match every filter, and an area, a country, a year or ids when given."""
     conditions = _common(events, filters)
     if filters.side:
-        conditions.append(holds_any(events.actors, SIDE_ACTORS[filters.side]))
+        conditions.append(holds_any(events.actors, comparison.actors_of(filters.side)))
     terms = area_cells(filters, cells)
     if terms is not None:
         conditions.append(_in_cells(lambda a: holds(events.area_ids, a), events.period, terms))
@@ -188,25 +198,30 @@ def page(table: ir.Table, order, limit: int | None = None, offset: int = 0) -> i
     return ordered.limit(limit) if limit is not None else ordered
 
 
-CUBE_KEYS = ["date", "period", "area_id", "us", "ru"]
+CUBE_SUMS = ("events", "goldstein_sum")
 
 
-def daily_cube(events: ir.Table) -> ir.Table:
+def daily_cube(events: ir.Table, comparison: Comparison) -> ir.Table:
     """Per day, area (an event counts in each of its areas), side flags and provenance: count and
     score sum."""
-    flagged = events.mutate(
-        us=holds_any(events.actors, US_ACTORS),
-        ru=holds_any(events.actors, RU_ACTORS),
-        area_id=events.area_ids.split(";").unnest(),
-    )
-    return flagged.group_by([*CUBE_KEYS, "provenance"]).aggregate(
+    flags = {
+        side_flag(comparison, side): holds_any(events.actors, comparison.actors_of(side))
+        for side in comparison.side_ids
+    }
+    flagged = events.mutate(**flags, area_id=events.area_ids.split(";").unnest())
+    return flagged.group_by(["date", "period", "area_id", *flags, "provenance"]).aggregate(
         events=flagged.count(), goldstein_sum=flagged.goldstein.sum()
     )
 
 
+def cube_keys(cube: ir.Table) -> list[str]:
+    """Day, period, area and side flags: the cube's columns but its sums and provenance."""
+    return [c for c in cube.columns if c not in (*CUBE_SUMS, "provenance")]
+
+
 def cube_by_day(cube: ir.Table) -> ir.Table:
     """The cube's rows summed over provenance: one row per day, area and side flags."""
-    return cube.group_by(CUBE_KEYS).aggregate(
+    return cube.group_by(cube_keys(cube)).aggregate(
         events=cube.events.sum(), goldstein_sum=cube.goldstein_sum.sum()
     )
 
@@ -217,23 +232,27 @@ def fewest_per_day(cube: ir.Table) -> ir.Table:
     return cube.group_by("date").aggregate(fewest=cube.events.max())
 
 
-def cube_matching(cube: ir.Table, filters: Filters, cells: set[Cell]) -> ir.Table:
+def cube_matching(
+    cube: ir.Table, filters: Filters, cells: set[Cell], comparison: Comparison
+) -> ir.Table:
     """The cube's rows under the filters: only areas (and periods) an event passes through."""
     conditions = _common(cube, filters)
     if filters.side:
-        conditions.append(cube[SIDE_COLUMNS[filters.side]])
+        conditions.append(cube[side_flag(comparison, filters.side)])
     terms = area_cells(filters, cells)
     if terms is not None:
         conditions.append(_in_cells(lambda a: cube.area_id == a, cube.period, terms))
     return cube.filter(*conditions) if conditions else cube
 
 
-def filtered_cube(events: ir.Table, cube: ir.Table, filters: Filters, cells: set[Cell]):
+def filtered_cube(
+    events: ir.Table, cube: ir.Table, filters: Filters, cells: set[Cell], comparison: Comparison
+):
     """The daily cube under the filters: from the kept cube, or from the matching events when
     a search applies (the cube holds no text)."""
     if filters.search:
-        cube = daily_cube(matching(events, filters, cells))
-    return cube_matching(cube, filters, cells)
+        cube = daily_cube(matching(events, filters, cells, comparison), comparison)
+    return cube_matching(cube, filters, cells, comparison)
 
 
 def _sums(table: ir.Table, keys: dict) -> ir.Table:

@@ -15,11 +15,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.data.tables import INTENSITY_SCALE, PERIOD_NAMES, PERIOD_STARTS, STANCE_SCALE
+from dashboard.data.comparison import Period, Side
+from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 AREA_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x")
+# One symbol more than colours: the pairs repeat only after 42 areas, not after 6.
+AREA_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
 DIVERGING = "PuOr"  # ColorBrewer purple–orange, colour-blind safe; purple = cooperation
 INTENSITY_COLOURS = ("#9ecae1", "#4292c6", "#08306b")
 NO_RECORD_COLOUR = "#e6e6e6"
@@ -30,7 +32,7 @@ REGION_VIEWS = {  # longitude and latitude window of each region on the world ma
     "asia": {"lonaxis_range": [25, 150], "lataxis_range": [-10, 62]},
 }
 EMPTY_MESSAGE = "No rows match the current filters."
-DASHBOARD_NAME = "US–Russia: two governments compared"
+DASHBOARD_NAME = "governments compared, issue by issue"
 # Layouts that read at 390 px and at desktop width alike (plotly cannot know the viewport):
 # legends and colour bars lie horizontally under the plot, so the plot keeps the full width.
 LEGEND_BELOW = {
@@ -203,7 +205,7 @@ def _heatmap(
 
 
 def side_term_labels(columns) -> list[str]:
-    """ "Russia · 1st Trump term" as short lines that fit a phone-width column."""
+    """ "<side> · <period label>" column names as short lines that fit a phone-width column."""
     return [
         "<br>".join(plain(part, 10, break_words=False) for part in c.split(" · ")) for c in columns
     ]
@@ -300,8 +302,18 @@ def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFra
     def lines(frame: pd.DataFrame) -> np.ndarray:
         return frame.map(lambda t: "<br>".join(plain(line) for line in t.split("\n"))).to_numpy()
 
+    values = share.astype("float64")
+    colour: dict = {
+        "colorscale": SHARE_KEPT,
+        "colorbar": {"title": {"text": "share kept"}, "tickformat": ".0%"},
+    }
+    if values.isna().all().all():
+        # No cell has a share: plotly then draws no cell and none of its figures. Blank cells
+        # of one clear colour keep the figures written, with no colour bar that means nothing.
+        values = values.fillna(0.0)
+        colour = {"colorscale": [[0, TRANSPARENT], [1, TRANSPARENT]], "showscale": False}
     return _heatmap(
-        share.astype("float64"),
+        values,
         lines(figures),
         row_height=56,
         label_widths=(16, 40),
@@ -309,10 +321,9 @@ def say_do_heatmap(share: pd.DataFrame, figures: pd.DataFrame, words: pd.DataFra
         customdata=lines(words),
         hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
         textfont={"size": 13},
-        colorscale=SHARE_KEPT,
         zmin=0,
         zmax=1,
-        colorbar={"title": {"text": "share kept"}, "tickformat": ".0%"},
+        **colour,
     )
 
 
@@ -390,28 +401,34 @@ def date_range(dates: pd.Series, x_range=None) -> tuple[pd.Timestamp, pd.Timesta
 
 
 def term_spans(
-    low: pd.Timestamp, high: pd.Timestamp
-) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """The Trump terms within [low, high], each as (short name, first day, last day)."""
-    order = list(PERIOD_STARTS)
+    periods: tuple[Period, ...], low: pd.Timestamp, high: pd.Timestamp
+) -> list[tuple[str, pd.Timestamp, pd.Timestamp, bool]]:
+    """The compared periods within [low, high], each as (label, first day, day after its last,
+    shaded). A period that starts the day after a shaded one ends is not shaded, so periods
+    that follow each other alternate and each band stays visible."""
     spans = []
-    for period in ("term1", "term2"):
-        start = pd.Timestamp(PERIOD_STARTS[period])
-        later = order[order.index(period) + 1 :]
-        end = pd.Timestamp(PERIOD_STARTS[later[0]]) if later else high
+    shaded_until = None
+    for period in (p for p in periods if p.compared):
+        start = pd.Timestamp(period.start)
+        end = pd.Timestamp(period.end) + pd.Timedelta(days=1) if period.end else high
+        shaded = shaded_until is None or start > shaded_until
+        shaded_until = end if shaded else None
         if start < high and end > low:
-            spans.append((PERIOD_NAMES[period].split(" (")[0], max(start, low), min(end, high)))
+            spans.append((period.label, max(start, low), min(end, high), shaded))
     return spans
 
 
-def shade_terms(figure: go.Figure, low: pd.Timestamp, high: pd.Timestamp) -> None:
-    """Grey bands behind the marks for the Trump terms, each named just under the +10 line.
+def shade_terms(
+    figure: go.Figure, periods: tuple[Period, ...], low: pd.Timestamp, high: pd.Timestamp
+) -> None:
+    """Grey bands behind the marks for the compared periods, each named just under the +10 line.
 
     The names sit where scores are rare (above +7: treaties), clear of the badges above; a
-    term cut short by the axis end is named from its right edge, so the name stays inside.
+    period cut short by the axis end is named from its right edge, so the name stays inside.
     """
-    for name, start, end in term_spans(low, high):
-        figure.add_vrect(x0=start, x1=end, fillcolor=TERM_SHADE, line_width=0, layer="below")
+    for name, start, end, shaded in term_spans(periods, low, high):
+        if shaded:
+            figure.add_vrect(x0=start, x1=end, fillcolor=TERM_SHADE, line_width=0, layer="below")
         narrow = (end - start) < (high - low) * 0.2 and end == high
         figure.add_annotation(
             x=end if narrow else start,
@@ -467,9 +484,13 @@ def key_moment_rings(labels: pd.DataFrame) -> go.Scatter:
 
 
 def timeline(
-    points: pd.DataFrame, labels: pd.DataFrame, area_order: list[str], x_range=None
+    points: pd.DataFrame,
+    labels: pd.DataFrame,
+    area_order: list[str],
+    periods: tuple[Period, ...],
+    x_range=None,
 ) -> go.Figure:
-    """Events over time by score, coloured and shaped by area, the Trump terms shaded.
+    """Events over time by score, coloured and shaped by area, the compared periods shaded.
 
     Key moments (``labels``) are numbered in a band above the plot and ringed at their event;
     the page lists the numbers with titles. ``x_range`` is the date filter (start, end; either
@@ -509,7 +530,7 @@ def timeline(
         figure.add_trace(badges)
         top = max(badges.y) + 1.2
         band_rows = len(set(badges.y))
-    shade_terms(figure, low, high)
+    shade_terms(figure, periods, low, high)
     figure.add_hline(y=0, line_width=1, line_color="#888888")
     readable(figure)
     figure.update_layout(
@@ -524,16 +545,23 @@ def timeline(
     return figure
 
 
-def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, str]) -> go.Figure:
+def impact_map(
+    by_country: pd.DataFrame,
+    region: str,
+    all_countries: dict[str, str],
+    sides: tuple[Side, ...] = (),
+) -> go.Figure:
     """Choropleth of impact intensity; hover gives country, intensity and the effects.
 
     Countries without a recorded impact are drawn in grey (``all_countries``: code -> name), so
-    the map reads "no record" rather than leaving holes. The colour bar lies under the map and
-    the geo background is transparent, so the map fills a phone's width in either theme.
+    the map reads "no record" rather than leaving holes; the compared sides' own countries are
+    drawn in each side's colour and named as a side on hover. The colour bar lies under the map
+    and the geo background is transparent, so the map fills a phone's width in either theme.
     """
     figure = go.Figure()
     shown = set(by_country["country"])
-    others = {c: n for c, n in all_countries.items() if c not in shown}
+    home = {c for side in sides for c in side.countries}
+    others = {c: n for c, n in all_countries.items() if c not in shown | home}
     figure.add_trace(
         go.Choropleth(
             locations=list(others),
@@ -547,6 +575,10 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
             name="no recorded impact",
         )
     )
+    for side in sides:
+        countries = [c for c in side.countries if c not in shown]
+        if countries:
+            figure.add_trace(_side_countries(side, countries, all_countries))
     if not by_country.empty:
         hover = by_country["effects"].map(lambda t: plain(t, 50))
         figure.add_trace(
@@ -583,6 +615,22 @@ def impact_map(by_country: pd.DataFrame, region: str, all_countries: dict[str, s
     readable(figure)
     figure.update_layout(height=460, margin={"l": 0, "r": 0, "t": TOOLBAR_ROOM, "b": 70})
     return figure
+
+
+def _side_countries(side: Side, countries: list[str], names: dict[str, str]) -> go.Choropleth:
+    """A side's own countries in its colour, named as a compared side on hover."""
+    return go.Choropleth(
+        locations=countries,
+        locationmode="ISO-3",
+        z=[1.0] * len(countries),
+        text=[plain(names.get(c, c)) for c in countries],
+        colorscale=[[0, side.colour], [1, side.colour]],
+        showscale=False,
+        marker={"line": {"color": "#444444", "width": 0.5}},
+        customdata=[plain(side.name)] * len(countries),  # data text never in the template
+        hovertemplate="<b>%{text}</b><br>compared side: %{customdata}<extra></extra>",
+        name=plain(side.name),
+    )
 
 
 def _discrete_scale(colours: tuple[str, ...]) -> list[list]:

@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.data.tables import PERIOD_NAMES, PROVENANCE_NAMES, SIDE_NAMES, SIDES, STATUSES
+from dashboard.data.comparison import Comparison
+from dashboard.data.tables import PROVENANCE_NAMES, STATUSES
 
 MAX_PARAM_LENGTH = 500
 SEARCH_MAX_LENGTH = 200
@@ -26,12 +27,13 @@ PAGE_PARAMS = (
     "table",
     "commitments",
     "trend",
+    "change_from",
+    "change_to",
 )  # owned by single pages, kept as they are
 # "Events from": the curated record by default; machine-coded events only when chosen.
 BOTH = "both"
 EVENT_ORIGINS = {**PROVENANCE_NAMES, BOTH: "Both"}
 DEFAULT_ORIGIN = "curated"
-FILTER_PERIODS = tuple(PERIOD_NAMES)  # events exist in every period, positions only in the terms
 SEARCHED = (
     "English titles and descriptions of events, and the texts of positions, outcomes, impacts "
     "and commitments"
@@ -208,9 +210,12 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 def parse_query(
-    params: Mapping[str, str | Sequence[str]], area_ids: Sequence[str]
+    params: Mapping[str, str | Sequence[str]], area_ids: Sequence[str], comparison: Comparison
 ) -> tuple[Filters, list[str]]:
-    """Filters from URL query parameters, plus a notice for everything that was ignored."""
+    """Filters from URL query parameters, plus a notice for everything that was ignored.
+
+    Sides and periods are the dataset's (``comparison``); events exist in every period,
+    positions only in the compared ones."""
     notices: list[str] = []
     known = {"areas", "side", "period", "from", "to", "status", "provenance", "q", *PAGE_PARAMS}
     for key in params:
@@ -219,12 +224,13 @@ def parse_query(
     values = {key: _single(params, key, notices) for key in known if key in params}
     side = values.get("side")
     period = values.get("period")
-    if side is not None and side not in SIDES:
-        notices.append(f"'side' must be one of {', '.join(SIDES)}; '{_clip(side)}' was ignored.")
+    sides, periods = comparison.side_ids, comparison.period_ids
+    if side is not None and side not in sides:
+        notices.append(f"'side' must be one of {', '.join(sides)}; '{_clip(side)}' was ignored.")
         side = None
-    if period is not None and period not in FILTER_PERIODS:
+    if period is not None and period not in periods:
         notices.append(
-            f"'period' must be one of {', '.join(FILTER_PERIODS)}; '{_clip(period)}' was ignored."
+            f"'period' must be one of {', '.join(periods)}; '{_clip(period)}' was ignored."
         )
         period = None
     provenance = values.get("provenance") or DEFAULT_ORIGIN
@@ -281,13 +287,15 @@ def search_terms(search: str) -> list[str]:
     return terms
 
 
-def _value_words(filters: Filters, key: str, area_names: Mapping[str, str]) -> str:
+def _value_words(
+    filters: Filters, key: str, area_names: Mapping[str, str], comparison: Comparison
+) -> str:
     if key == "areas":
         return ", ".join(area_names.get(a, a) for a in filters.areas)
     if key == "side":
-        return SIDE_NAMES.get(filters.side or "", filters.side or "")
+        return comparison.side_names.get(filters.side or "", filters.side or "")
     if key == "period":
-        return PERIOD_NAMES.get(filters.period or "", filters.period or "")
+        return comparison.period_names.get(filters.period or "", filters.period or "")
     if key == "dates":
         return f"{filters.start or 'the start'} to {filters.end or 'today'}"
     if key == "status":
@@ -297,7 +305,12 @@ def _value_words(filters: Filters, key: str, area_names: Mapping[str, str]) -> s
     return f"“{filters.search}”"
 
 
-def active_filters(filters: Filters, area_names: Mapping[str, str], tables: Sequence[str]) -> str:
+def active_filters(
+    filters: Filters,
+    area_names: Mapping[str, str],
+    tables: Sequence[str],
+    comparison: Comparison,
+) -> str:
     """One line for under a page title: the filters in force here, and those that do not apply.
 
     ``tables`` are the tables the page shows; a filter that reaches none of them is named as
@@ -312,7 +325,7 @@ def active_filters(filters: Filters, area_names: Mapping[str, str], tables: Sequ
     parts = []
     for key in applied:
         missed = [t for t in tables if t not in specs[key].selects]
-        part = f"{specs[key].label}: {_value_words(filters, key, area_names)}"
+        part = f"{specs[key].label}: {_value_words(filters, key, area_names, comparison)}"
         parts.append(part + (f" (not applied to {', '.join(missed)})" if missed else ""))
     line = "Filters in force: " + "; ".join(parts) + "." if parts else "No filter applies here."
     if ignored:

@@ -15,22 +15,13 @@ import pandas as pd
 import pycountry
 
 from dashboard.data import Dataset
-from dashboard.data.tables import (
-    ACTOR_NAMES,
-    PERIOD_NAMES,
-    PERIOD_STARTS,
-    PERIODS,
-    SIDE_NAMES,
-    SIDES,
-    VERDICT_NAMES,
-)
+from dashboard.data.comparison import Comparison
+from dashboard.data.tables import VERDICT_NAMES
 from dashboard.filters import Filters, search_terms
 
 if TYPE_CHECKING:
     from dashboard.engine import Store
 
-BASE_ACTORS = {"US": "us_executive", "RU": "ru_government"}
-TERM_LABELS = {"term1": "1st Trump term", "term2": "2nd Trump term"}
 NO_VALUE = "—"
 
 
@@ -72,14 +63,6 @@ TEXT_COLUMNS = {
 }
 
 
-def period_spans(today: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
-    """First and last day of each period; the last one runs to ``today``."""
-    starts = list(PERIOD_STARTS.items())
-    last = today or dt.date.today()
-    ends = [start - dt.timedelta(days=1) for _, start in starts[1:]] + [last]
-    return {name: (start, end) for (name, start), end in zip(starts, ends, strict=True)}
-
-
 def _overlaps_dates(first: pd.Series, last: pd.Series, filters: Filters) -> pd.Series:
     keep = pd.Series(True, index=first.index)
     if filters.start:
@@ -89,7 +72,9 @@ def _overlaps_dates(first: pd.Series, last: pd.Series, filters: Filters) -> pd.S
     return keep
 
 
-def _date_mask(frame: pd.DataFrame, table: str, filters: Filters) -> pd.Series:
+def _date_mask(
+    frame: pd.DataFrame, table: str, filters: Filters, spans: dict[str, tuple[dt.date, dt.date]]
+) -> pd.Series:
     """Positions and commitments stated in the date range; outcomes and impacts of periods that
     overlap it."""
     if table == "positions":
@@ -97,7 +82,6 @@ def _date_mask(frame: pd.DataFrame, table: str, filters: Filters) -> pd.Series:
         return _overlaps_dates(frame["stated_from"], last, filters)
     if table == "commitments":
         return _overlaps_dates(frame["stated"], frame["stated"], filters)
-    spans = period_spans()
     first = frame["period"].map(lambda p: pd.Timestamp(spans[p][0]))
     last = frame["period"].map(lambda p: pd.Timestamp(spans[p][1]))
     return _overlaps_dates(first, last, filters)
@@ -107,6 +91,7 @@ def filter_table(
     frame: pd.DataFrame,
     table: str,
     filters: Filters,
+    comparison: Comparison,
     status: dict[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """Positions, outcomes or impacts under the filters, as ``filters.FILTERS`` declares.
@@ -122,7 +107,7 @@ def filter_table(
     if filters.period:
         mask &= frame["period"] == filters.period
     if filters.start or filters.end:
-        mask &= _date_mask(frame, table, filters)
+        mask &= _date_mask(frame, table, filters, comparison.spans())
     if filters.statuses:
         cells = status_cells(status or {}, filters)
         pairs = pd.Series(
@@ -137,7 +122,7 @@ def filter_table(
 def filtered(dataset: Dataset, table: str, filters: Filters) -> pd.DataFrame:
     """One of positions, outcomes, impacts and commitments under the filters."""
     status = outcome_status(dataset.outcomes)
-    return filter_table(dataset.table(table), table, filters, status)
+    return filter_table(dataset.table(table), table, filters, dataset.comparison, status)
 
 
 def shown_areas(names: dict[str, str], filters: Filters) -> dict[str, str]:
@@ -173,7 +158,7 @@ def latest_positions(positions: pd.DataFrame) -> pd.DataFrame:
 def stretches(positions: pd.DataFrame) -> pd.DataFrame:
     """Positions with each cell's stretches joined in order, each line dated: one row per cell.
 
-    "2025-02-12 to 2025-03-03 (stance −1): The White House said …", so a table cell shows how a
+    "2025-02-12 to 2025-03-03 (stance −1): The government said …", so a table cell shows how a
     stated position moved within a term.
     """
     ordered = positions.sort_values("stated_from", kind="stable")
@@ -202,21 +187,37 @@ def stated_span(position) -> str:
     return first if pd.isna(position.stated_to) else f"{first} to {position.stated_to:%Y-%m-%d}"
 
 
-def stance_column(side: str, period: str) -> str:
-    return f"{SIDE_NAMES[side]} · {TERM_LABELS[period]}"
+def stance_column(comparison: Comparison, side: str, period: str) -> str:
+    """ "<side name> · <period label>": a column of the side × period matrices."""
+    return f"{comparison.side_names[side]} · {comparison.period_labels[period]}"
 
 
-def stance_matrix(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Stance per area (rows: ``names``) and side × period (columns), from the executives.
+def stance_columns(comparison: Comparison) -> list[str]:
+    """Every side × compared period column, period by period."""
+    return [
+        stance_column(comparison, s, p) for p in comparison.compared for s in comparison.side_ids
+    ]
 
-    Where a position moved within a term, the cell holds the latest stretch's stance. Columns
+
+def principal_positions(positions: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """The positions of each side's principal actor: those the matrices are drawn from."""
+    return positions[positions["actor"].isin(comparison.principals)]
+
+
+def stance_matrix(
+    positions: pd.DataFrame, names: dict[str, str], comparison: Comparison
+) -> pd.DataFrame:
+    """Stance per area (rows: ``names``) and side × period (columns), from each side's principal
+    actor.
+
+    Where a position moved within a period, the cell holds the latest stretch's stance. Columns
     that no position fills (a side or period filtered out) are dropped.
     """
-    base = latest_positions(positions[positions["actor"].isin(BASE_ACTORS.values())])
-    columns = [stance_column(s, p) for p in PERIODS for s in SIDES]
+    base = latest_positions(principal_positions(positions, comparison))
+    columns = stance_columns(comparison)
     matrix = pd.DataFrame(index=list(names.values()), columns=columns, dtype="Float64")
     for row in base[base["area_id"].isin(names)].itertuples(index=False):
-        matrix.loc[names[row.area_id], stance_column(row.side, row.period)] = row.stance
+        matrix.loc[names[row.area_id], stance_column(comparison, row.side, row.period)] = row.stance
     present = [c for c in columns if matrix[c].notna().any()]
     return matrix[present]
 
@@ -233,13 +234,14 @@ def _with_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def side_by_side(
-    positions: pd.DataFrame, outcomes: pd.DataFrame, names: dict[str, str]
+    positions: pd.DataFrame, outcomes: pd.DataFrame, names: dict[str, str], comparison: Comparison
 ) -> pd.DataFrame:
-    """One row per area and period: the US position, Russia's, what happened and its status.
+    """One row per area and period: each side's position (``<side>_position``), what happened
+    and its status.
 
-    A position that moved within the term shows each dated stretch in turn (``stretches``).
+    A position that moved within the period shows each dated stretch in turn (``stretches``).
     """
-    base = stretches(positions[positions["actor"].isin(BASE_ACTORS.values())])
+    base = stretches(principal_positions(positions, comparison))
     wide = base.pivot_table(
         index=["area_id", "period"],
         columns="side",
@@ -249,34 +251,69 @@ def side_by_side(
     wide.columns = [f"{side}_{value}" for value, side in wide.columns]
     wide = wide.reset_index()
     wide = _with_columns(
-        wide, [f"{s}_{v}" for s in SIDES for v in ("position", "stance", "source_ids")]
+        wide,
+        [f"{s}_{v}" for s in comparison.side_ids for v in ("position", "stance", "source_ids")],
     )
     table = wide.merge(
         outcomes[["area_id", "period", "outcome", "status", "alignment", "source_ids"]],
         on=["area_id", "period"],
         how="outer",
         validate="one_to_one",
-    ).merge(_other_actors(positions), on=["area_id", "period"], how="left", validate="one_to_one")
+    ).merge(
+        _other_actors(positions, comparison),
+        on=["area_id", "period"],
+        how="left",
+        validate="one_to_one",
+    )
     table = table[table["area_id"].isin(names)]
     table["area"] = table["area_id"].map(names)
-    table["period_name"] = table["period"].map(PERIOD_NAMES)
-    order = {area: i for i, area in enumerate(names)}
-    table = table.sort_values(
-        ["period", "area_id"], key=lambda s: s.map(order) if s.name == "area_id" else s
-    )
+    table["period_name"] = table["period"].map(comparison.period_names)
+    order = {
+        **{area: i for i, area in enumerate(names)},
+        **{p: i for i, p in enumerate(comparison.period_ids)},
+    }
+    table = table.sort_values(["period", "area_id"], key=lambda s: s.map(order))
     return table.reset_index(drop=True)
 
 
-def _other_actors(positions: pd.DataFrame) -> pd.DataFrame:
-    """Per area and period, the positions of actors other than the executives (Congress)."""
-    other = positions[~positions["actor"].isin(BASE_ACTORS.values())]
+def _other_actors(positions: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """Per area and period, the positions of the sides' other voices (a parliament acting
+    apart), each named."""
+    other = positions[~positions["actor"].isin(comparison.principals)]
     labelled = other.assign(
-        text=other["actor"].map(ACTOR_NAMES) + ": " + other["position"],
+        text=other["actor"].map(comparison.actor_names) + ": " + other["position"],
     )
     grouped = labelled.groupby(["area_id", "period"], observed=True)
     return grouped.agg(
         other_positions=("text", "\n".join), other_source_ids=("source_ids", ";".join)
     ).reset_index()
+
+
+def comparison_tables(comparison: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sides with the actors of each, and the periods with their dates, for readers."""
+    roles = {"principal": "its voice", "stating": "also states positions", "acting": "in events"}
+    sides = pd.DataFrame(
+        {
+            "Side": [s.name for s in comparison.sides],
+            "Actors": [
+                "; ".join(
+                    f"{a.name} ({roles[a.role]})" for a in comparison.actors if a.side == s.id
+                )
+                for s in comparison.sides
+            ],
+        }
+    )
+    periods = pd.DataFrame(
+        {
+            "Period": [p.name for p in comparison.periods],
+            "From": [p.start.isoformat() for p in comparison.periods],
+            "To": [p.end.isoformat() if p.end else "still running" for p in comparison.periods],
+            "Positions recorded": [
+                "yes" if p.compared else "no: events only" for p in comparison.periods
+            ],
+        }
+    )
+    return sides, periods
 
 
 def signed(value: object) -> str:
@@ -291,32 +328,47 @@ def change_label(change: object) -> str:
     return "no change" if not pd.isna(change) and change == 0 else signed(change)
 
 
-def term_changes(positions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per area and side: stance in each term and the change from the first to the second."""
-    base = latest_positions(positions[positions["actor"].isin(BASE_ACTORS.values())])
+def period_changes(
+    positions: pd.DataFrame,
+    names: dict[str, str],
+    comparison: Comparison,
+    periods: tuple[str, str],
+) -> pd.DataFrame:
+    """Per area and side: stance and position in two periods (``stance_from``, ``stance_to``,
+    ``position_from``, ``position_to``) and the change from the first to the second."""
+    first, second = periods
+    base = latest_positions(principal_positions(positions, comparison))
+    base = base[base["period"].isin(periods)]
     wide = base.pivot_table(
         index=["area_id", "side"], columns="period", values=["stance", "position"], aggfunc="first"
     )
-    wide.columns = [f"{value}_{period}" for value, period in wide.columns]
+    ends = {first: "from", second: "to"}
+    wide.columns = [f"{value}_{ends[period]}" for value, period in wide.columns]
     wide = wide.reset_index()
-    wide = _with_columns(wide, [f"{v}_{p}" for p in PERIODS for v in ("stance", "position")])
-    wide["change"] = wide["stance_term2"].astype("Float64") - wide["stance_term1"].astype("Float64")
+    wide = _with_columns(wide, [f"{v}_{e}" for e in ("from", "to") for v in ("stance", "position")])
+    wide["change"] = wide["stance_to"].astype("Float64") - wide["stance_from"].astype("Float64")
     wide["change_label"] = wide["change"].map(change_label)
     wide = wide[wide["area_id"].isin(names)]
-    order = {**{a: i for i, a in enumerate(names)}, **{s: i for i, s in enumerate(SIDES)}}
+    order = {
+        **{a: i for i, a in enumerate(names)},
+        **{s: i for i, s in enumerate(comparison.side_ids)},
+    }
     wide = wide.sort_values(["area_id", "side"], key=lambda column: column.map(order))
     wide["area"] = wide["area_id"].map(names)
-    wide["side_name"] = wide["side"].map(SIDE_NAMES)
+    wide["side_name"] = wide["side"].map(comparison.side_names)
     return wide.reset_index(drop=True)
 
 
-def alignment_overview(outcomes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Alignment and status per area (rows) and period (columns) as text."""
+def alignment_overview(
+    outcomes: pd.DataFrame, names: dict[str, str], comparison: Comparison
+) -> pd.DataFrame:
+    """Alignment and status per area (rows) and period (columns, in the periods' order) as text."""
     table = outcomes.assign(area=outcomes["area_id"].map(names))
     table["label"] = table["alignment"] + " (" + table["status"] + ")"
     wide = table.pivot_table(index="area", columns="period", values="label", aggfunc="first")
     wide = wide.reindex([n for n in names.values() if n in wide.index])
-    wide.columns = [PERIOD_NAMES[p] for p in wide.columns]
+    wide = wide[[p for p in comparison.period_ids if p in wide.columns]]
+    wide.columns = [comparison.period_names[p] for p in wide.columns]
     return wide
 
 
@@ -463,7 +515,9 @@ def _names_of(cells: pd.Series, names: dict[str, str]) -> pd.Series:
     return cells.astype(object).map(label)
 
 
-def readable(frame: pd.DataFrame, names: dict[str, str], sources: pd.DataFrame) -> pd.DataFrame:
+def readable(
+    frame: pd.DataFrame, names: dict[str, str], sources: pd.DataFrame, comparison: Comparison
+) -> pd.DataFrame:
     """A table as a reader sees it: names for ids, publishers for sources, no blank ``None``.
 
     Exports keep the ids; this is only for the screen.
@@ -472,9 +526,10 @@ def readable(frame: pd.DataFrame, names: dict[str, str], sources: pd.DataFrame) 
     labels = {
         "area_id": names,
         "area_ids": names,
-        "period": PERIOD_NAMES,
-        "side": SIDE_NAMES,
-        "actors": ACTOR_NAMES,
+        "period": comparison.period_names,
+        "side": comparison.side_names,
+        "actor": comparison.actor_names,
+        "actors": comparison.actor_names,
         "countries": all_countries(),
         "source_ids": publishers,
         "evidence_event_ids": {},

@@ -12,5 +12,6 @@ PAGES = (
     ("timeline", "timeline", "Timeline"),
     ("data", "data", "Data"),
     ("sources", "sources", "Sources & methodology"),
+    ("your_data", "your-data", "Your data"),
 )
 URL_PATHS = tuple(path for _, path, _ in PAGES)

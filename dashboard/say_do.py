@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.tables import PERIODS, RESOLVED, SIDE_NAMES, SIDES, VERDICT_NAMES, VERDICTS
-from dashboard.matrices import stance_column
+from dashboard.data.comparison import Comparison
+from dashboard.data.tables import RESOLVED, VERDICT_NAMES, VERDICTS
+from dashboard.matrices import stance_column, stance_columns
 
 MIN_RESOLVED = 3
 
 
-def verdict_counts(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def verdict_counts(
+    commitments: pd.DataFrame, names: dict[str, str], comparison: Comparison
+) -> pd.DataFrame:
     """One row per area × side × period with commitments: counts per verdict and the share kept.
 
     ``share_kept`` is kept / resolved, and missing where fewer than ``MIN_RESOLVED`` are resolved.
@@ -37,12 +40,13 @@ def verdict_counts(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataF
     counts["share_kept"] = share.astype("Float64")
     counts["area"] = counts["area_id"].map(names)
     counts["column"] = [
-        stance_column(s, p) for s, p in zip(counts["side"], counts["period"], strict=True)
+        stance_column(comparison, s, p)
+        for s, p in zip(counts["side"], counts["period"], strict=True)
     ]
     order = {
         "area_id": {a: i for i, a in enumerate(names)},
-        "period": {p: i for i, p in enumerate(PERIODS)},
-        "side": {s: i for i, s in enumerate(SIDES)},
+        "period": {p: i for i, p in enumerate(comparison.period_ids)},
+        "side": {s: i for i, s in enumerate(comparison.side_ids)},
     }
     counts = counts.sort_values(["area_id", "period", "side"], key=lambda c: c.map(order[c.name]))
     return counts[columns].reset_index(drop=True)
@@ -70,11 +74,11 @@ NO_COMMITMENT = "no commitment recorded"
 
 
 def verdict_matrix(
-    counts: pd.DataFrame, names: dict[str, str]
+    counts: pd.DataFrame, names: dict[str, str], comparison: Comparison
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Areas as rows, side × period as columns: the share kept (colour), the figures written in
     each cell (``cell_figures``) and the same in words for hovering (``cell_text``)."""
-    columns = [stance_column(s, p) for p in PERIODS for s in SIDES]
+    columns = stance_columns(comparison)
     present = [c for c in columns if c in set(counts["column"])]
     rows = [n for a, n in names.items() if a in set(counts["area_id"])]
     share = pd.DataFrame(index=rows, columns=present, dtype="Float64")
@@ -97,11 +101,13 @@ def in_cell(commitments: pd.DataFrame, area: str, side: str, period: str) -> pd.
     return commitments[chosen].sort_values("stated")
 
 
-def timeline_rows(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def timeline_rows(
+    commitments: pd.DataFrame, names: dict[str, str], comparison: Comparison
+) -> pd.DataFrame:
     """Commitments as bars for the timeline: stated → verdict as of, one row per area × side."""
     rows = commitments[commitments["area_id"].isin(names)]
     area_order = {a: i for i, a in enumerate(names)}
-    side_order = {s: i for i, s in enumerate(SIDES)}
+    side_order = {s: i for i, s in enumerate(comparison.side_ids)}
     rows = rows.assign(
         _area=rows["area_id"].map(area_order), _side=rows["side"].map(side_order)
     ).sort_values(["_area", "_side", "stated"])
@@ -109,7 +115,7 @@ def timeline_rows(commitments: pd.DataFrame, names: dict[str, str]) -> pd.DataFr
         {
             "stated": rows["stated"],
             "verdict_as_of": rows["verdict_as_of"],
-            "row": rows["area_id"].map(names) + " · " + rows["side"].map(SIDE_NAMES),
+            "row": rows["area_id"].map(names) + " · " + rows["side"].map(comparison.side_names),
             "verdict": rows["verdict"].map(VERDICT_NAMES),
             "statement": rows["statement"],
         }

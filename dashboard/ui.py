@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,20 +17,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, config, engine, export, figures, matrices, say_do
+from dashboard import about, engine, export, figures, matrices, say_do, uploaded
 from dashboard.data import (
     DataError,
     Dataset,
-    DatasetError,
     data_dir_from_env,
-    load_dataset,
+    upload,
 )
 from dashboard.data.load import dataset_fingerprint
-from dashboard.data.tables import EARLIEST_DATE, PERIOD_NAMES, SIDE_NAMES, STATUSES, TABLES
+from dashboard.data.tables import STATUSES, TABLES
 from dashboard.filters import (
     DEFAULT_ORIGIN,
     EVENT_ORIGINS,
-    FILTER_PERIODS,
     SEARCHED,
     Filters,
     active_filters,
@@ -71,9 +70,13 @@ class Context:
     names: dict[str, str]
     shown: dict[str, str]
 
+    @property
+    def comparison(self):
+        return self.dataset.comparison
+
     def readable(self, frame: pd.DataFrame) -> pd.DataFrame:
         cells = [frame["source_ids"]] if "source_ids" in frame else []
-        return matrices.readable(frame, self.names, self.cited(cells))
+        return matrices.readable(frame, self.names, self.cited(cells), self.comparison)
 
     def cited(self, cells: list[pd.Series]) -> pd.DataFrame:
         """The sources the ';'-separated cells cite, by publisher and title (asked of the store:
@@ -90,16 +93,9 @@ def _load(directory: str, version: str) -> tuple[Dataset | None, engine.Store | 
     """The checked dataset and its event store, shared read-only by every session.
 
     ``st.cache_resource``: one engine per dataset version (a fingerprint of its files), built
-    once with its derived tables. The dataset keeps the small tables; its events are handed to
-    the engine (Parquet events are read in place and never loaded here).
+    once with its derived tables.
     """
-    settings = config.config_from_env()
-    try:
-        dataset = load_dataset(directory, config=settings)
-    except DatasetError as exc:
-        return None, None, exc.errors
-    store = engine.Store.for_dataset(settings, dataset, Path(directory), version)
-    return replace(dataset, events=None), store, []
+    return engine.open_dataset(Path(directory), version)
 
 
 # Any period will do: the fragment exists for its side effect on reconnection (see below), and
@@ -123,6 +119,10 @@ def rerun_on_reconnect() -> None:
 
 
 def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
+    """The dataset this session explores: the reader's own upload, or the configured one."""
+    own = uploaded.load()
+    if own is not None:
+        return own
     directory = data_dir_from_env()
     version = dataset_fingerprint(directory) if directory.is_dir() else ""
     dataset, store, errors = _load(str(directory), version)
@@ -132,11 +132,17 @@ def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path]:
 def error_page(errors: list[DataError], directory: Path) -> None:
     """The dataset could not be loaded: say where and why, with every problem listed."""
     st.title("The dataset could not be loaded")
-    st.error(
-        f"{len(errors)} problem(s) were found in the dataset directory below. "
-        "Nothing was changed on disk; fix the files and reload this page."
-    )
     st.text(str(directory))
+    problems_table(
+        errors,
+        f"{len(errors)} problem(s) were found in the dataset directory above. "
+        "Nothing was changed on disk; fix the files and reload this page.",
+    )
+
+
+def problems_table(errors: list[DataError], summary: str) -> None:
+    """Every problem of a dataset as a table of file, row, column and problem, and as text."""
+    st.error(summary)
     problems = pd.DataFrame(
         [(e.file, str(e.row), e.column, e.message) for e in errors],
         columns=["file", "row", "column", "problem"],
@@ -145,22 +151,41 @@ def error_page(errors: list[DataError], directory: Path) -> None:
     st.text("\n".join(str(e) for e in errors))
 
 
-def _init_widgets(filters: Filters, today: dt.date) -> None:
+def template_download() -> None:
+    """The zip a reader starts a dataset of their own from (``dashboard.data.upload``)."""
+    st.download_button(
+        "Download the template (zip)",
+        data=upload.template_zip,
+        file_name="dataset-template.zip",
+        mime="application/zip",
+        key="template_zip",
+        on_click="ignore",
+    )
+
+
+def _date_bounds() -> tuple[dt.date, dt.date]:
+    """The event dates a reader may choose: from the first period's start to today."""
+    dataset, *_ = load()
+    return dataset.comparison.earliest, dt.date.today()
+
+
+def _init_widgets(filters: Filters) -> None:
+    earliest, today = _date_bounds()
     state = st.session_state
     state.f_areas = list(filters.areas)
     state.f_side = filters.side or ALL
     state.f_period = filters.period or ALL
-    state.f_dates = (filters.start or EARLIEST_DATE, filters.end or today)
+    state.f_dates = (filters.start or earliest, filters.end or today)
     state.f_status = list(filters.statuses)
     state.f_search = filters.search
     state.f_provenance = filters.provenance
     state.page_params = dict(filters.page)
 
 
-def _filters_from_widgets(today: dt.date) -> Filters:
+def _filters_from_widgets(earliest: dt.date, today: dt.date) -> Filters:
     state = st.session_state
     dates = tuple(state.f_dates) if isinstance(state.f_dates, list | tuple) else ()
-    start = dates[0] if dates and dates[0] != EARLIEST_DATE else None
+    start = dates[0] if dates and dates[0] != earliest else None
     end = dates[1] if len(dates) == 2 and dates[1] != today else None
     return Filters(
         areas=tuple(state.f_areas),
@@ -183,13 +208,15 @@ def sidebar(dataset: Dataset, pages: dict, machine_coded: bool = False) -> Filte
     "Events from" is offered only where the dataset holds machine-coded events.
     """
     today = dt.date.today()
+    comparison = dataset.comparison
+    earliest = comparison.earliest
     if "f_areas" not in st.session_state:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
-        filters, notices = parse_query(params, list(dataset.areas.area_id))
+        filters, notices = parse_query(params, list(dataset.areas.area_id), comparison)
         if filters.provenance != DEFAULT_ORIGIN and not machine_coded:
             notices.append("This dataset has no machine-coded events: 'provenance' was ignored.")
             filters = replace(filters, provenance=DEFAULT_ORIGIN)
-        _init_widgets(filters, today)
+        _init_widgets(filters)
         st.session_state.notices = notices
     names = matrices.area_names(dataset)
     links = st.sidebar.container()
@@ -203,24 +230,26 @@ def sidebar(dataset: Dataset, pages: dict, machine_coded: bool = False) -> Filte
             persist_state=PERSIST,
             placeholder="All areas",
         )
+        sides = comparison.side_names
+        every_side = "Both" if len(sides) == 2 else "All sides"
         st.radio(
             "Side",
-            [ALL, *SIDE_NAMES],
-            format_func=lambda s: SIDE_NAMES.get(s, "Both"),
+            [ALL, *sides],
+            format_func=lambda s: inert(sides.get(s, every_side)),  # radio labels: Markdown
             key="f_side",
             persist_state=PERSIST,
             horizontal=True,
         )
         st.selectbox(
             "Period",
-            [ALL, *FILTER_PERIODS],
-            format_func=lambda p: PERIOD_NAMES.get(p, "All periods"),
+            [ALL, *comparison.period_ids],
+            format_func=lambda p: comparison.period_names.get(p, "All periods"),
             key="f_period",
             persist_state=PERSIST,
         )
         st.date_input(
             "Event dates",
-            min_value=EARLIEST_DATE,
+            min_value=earliest,
             max_value=today,
             key="f_dates",
             persist_state=PERSIST,
@@ -253,8 +282,8 @@ def sidebar(dataset: Dataset, pages: dict, machine_coded: bool = False) -> Filte
             help=f"Searches the {SEARCHED}. A row matches when it holds every word; put a "
             'phrase in quotes to keep it together ("New START"). Press Enter to apply.',
         )
-        st.button("Reset filters", on_click=_init_widgets, args=(Filters(), today))
-    filters = _filters_from_widgets(today)
+        st.button("Reset filters", on_click=_init_widgets, args=(Filters(),))
+    filters = _filters_from_widgets(earliest, today)
     sync_url(filters)
     with links:
         for page, label in pages.items():
@@ -341,9 +370,19 @@ def clickable_chart(figure, key: str, title: str):
     return chart(figure, key, title=title, on_select="rerun", selection_mode="points")
 
 
+MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def inert(text: str) -> str:
+    """Data text for a Markdown-rendering element (a title, a caption): every sign that Markdown,
+    emoji codes or LaTeX would read is escaped, so the text shows as written."""
+    return MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
 def filter_caption(ctx: Context, tables: tuple[str, ...]) -> None:
-    """Under a page title: which filters are in force for the tables the page shows."""
-    st.caption(active_filters(ctx.filters, ctx.names, tables))
+    """Under a page title: which filters are in force for the tables the page shows (area,
+    side and period names and the search are data: shown inert)."""
+    st.caption(inert(active_filters(ctx.filters, ctx.names, tables, ctx.comparison)))
 
 
 def empty_state(what: str, section: str = "") -> None:
@@ -354,7 +393,7 @@ def empty_state(what: str, section: str = "") -> None:
         "Reset filters",
         key=f"reset_{what}_{section}",
         on_click=_init_widgets,
-        args=(Filters(), dt.date.today()),
+        args=(Filters(),),
     )
 
 
@@ -421,7 +460,8 @@ def citation(dataset: Dataset) -> str:
 def documents(dataset: Dataset, filters: Filters) -> dict[str, str]:
     """The texts that travel with every zip export."""
     names = matrices.area_names(dataset)
-    readme = about.zip_readme(dataset.meta, active_filters(filters, names, matrices.EXPORTED))
+    filters_line = active_filters(filters, names, matrices.EXPORTED, dataset.comparison)
+    readme = about.zip_readme(dataset.meta, filters_line)
     return {
         "README.txt": readme,
         "LICENCE-data.txt": about.DATA_LICENCE,

@@ -75,7 +75,7 @@ def session_queries(count: int, area_ids: list[str]) -> list[str]:
 
 
 def expected_rows(query: str, dataset, store) -> int:
-    filters, _ = parse_query(parse_qs(query), list(dataset.areas["area_id"]))
+    filters, _ = parse_query(parse_qs(query), list(dataset.areas["area_id"]), dataset.comparison)
     return store.count(filters)
 
 

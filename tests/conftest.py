@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,25 @@ from dashboard.data.synth import write_synthetic
 from dashboard.engine import EngineConfig, Store
 
 ROOT = Path(__file__).resolve().parents[1]
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+
+
+def check_command(directory: Path | str) -> subprocess.CompletedProcess:
+    """``python -m dashboard check DIRECTORY`` as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "check", str(directory)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def as_read(markdown: str) -> str:
+    """A caption's Markdown as the reader sees it: data text in it is escaped (``ui.inert``)."""
+    return MARKDOWN_ESCAPE.sub(r"\1", markdown)
+
+
 DATA = ROOT / "data"
 
 

@@ -37,7 +37,11 @@ HOSTILE_COLUMNS = {
     "outcomes": ("outcome",),
     "events": ("title", "description"),
     "impacts": ("effect",),
+    "sides": ("name",),
+    "actors": ("name",),
+    "periods": ("name", "label"),
 }
+LABELS = {("areas", "name"), ("sides", "name"), ("periods", "label"), ("periods", "name")}
 
 
 def _payload(i: int, limit: int) -> str:
@@ -54,7 +58,8 @@ def write_hostile(source: Path, out: Path) -> Path:
         offset = sum(len(c) for c in name)
         for column in columns:
             frame[column] = [_payload(i + offset, limits[column]) for i in range(len(frame))]
-        if name == "areas":  # names must stay distinct: they label heatmap rows
-            frame["name"] = [f"{p[:60]} #{i}" for i, p in enumerate(PAYLOADS[: len(frame)])]
+            if (name, column) in LABELS:  # distinct: they label heatmap rows and columns
+                room = limits[column] - 4
+                frame[column] = [f"{p[:room]} #{i}" for i, p in enumerate(PAYLOADS[: len(frame)])]
         frame.to_csv(out / f"{name}.csv", index=False)
     return out

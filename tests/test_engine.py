@@ -62,7 +62,7 @@ def test_unknown_toml_keys_are_refused(tmp_path):
 
 def test_duckdb_runs_with_the_memory_limit_and_temp_directory(shipped, tmp_path):
     config = EngineConfig(memory_limit="256MB", temp_directory=str(tmp_path / "spill"), threads=1)
-    store = Store.open(config, "settings", {}, frame=shipped.events)
+    store = Store.open(config, "settings", {}, shipped.comparison, frame=shipped.events)
     settings = store.engine.connection.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory'),"
         " current_setting('threads')"

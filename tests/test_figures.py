@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 from dashboard import figures, matrices
+from dashboard.data.comparison import Period
 from dashboard.filters import Filters
 from scripts import topojson_lines
 from tests.conftest import ROOT
+from tests.shipped_comparison import comparison
 
 HOSTILE = '<img src=x onerror=alert(1)> & <a href="javascript:alert(1)">x</a>'
 
@@ -22,7 +24,9 @@ def test_plain_escapes_markup_and_wraps():
 
 
 def test_stance_heatmap_writes_values_in_cells(shipped):
-    matrix = matrices.stance_matrix(shipped.positions, matrices.area_names(shipped))
+    matrix = matrices.stance_matrix(
+        shipped.positions, matrices.area_names(shipped), shipped.comparison
+    )
     heatmap = figures.stance_heatmap(matrix).data[0]
     assert heatmap.texttemplate == "%{text}"
     assert heatmap.zmin == -2 and heatmap.zmax == 2
@@ -62,7 +66,9 @@ def test_area_year_heatmap_years_are_categories_not_numbers():
 def test_heatmap_colour_bars_lie_under_the_plot(shipped, shipped_store, build):
     names = matrices.area_names(shipped)
     if build == "stance":
-        figure = figures.stance_heatmap(matrices.stance_matrix(shipped.positions, names))
+        figure = figures.stance_heatmap(
+            matrices.stance_matrix(shipped.positions, names, shipped.comparison)
+        )
     else:
         sums = shipped_store.area_year(Filters())
         figure = figures.area_year_heatmap(matrices.area_year_matrix(sums, names))
@@ -73,7 +79,9 @@ def test_heatmap_colour_bars_lie_under_the_plot(shipped, shipped_store, build):
 
 
 def test_top_labels_keep_clear_of_the_toolbar(shipped):
-    matrix = matrices.stance_matrix(shipped.positions, matrices.area_names(shipped))
+    matrix = matrices.stance_matrix(
+        shipped.positions, matrices.area_names(shipped), shipped.comparison
+    )
     figure = figures.stance_heatmap(matrix)
     assert figure.layout.xaxis.side == "top"
     two_lines = 2 * figures.LINE_HEIGHT
@@ -143,7 +151,11 @@ def _timeline(shipped, shipped_store, **kwargs):
     events = shipped_store.newest(Filters())
     points = matrices.timeline_points(events, None, names, 3000)
     moments = shipped_store.key_moments(Filters(), KEY_MOMENT_LIMIT)
-    return figures.timeline(points, moments, list(names.values()), **kwargs), events, moments
+    return (
+        figures.timeline(points, moments, list(names.values()), comparison().periods, **kwargs),
+        events,
+        moments,
+    )
 
 
 def test_timeline_numbers_key_moments_and_colours_areas(shipped, shipped_store):
@@ -178,7 +190,7 @@ def test_key_moment_rows_take_the_first_free_row():
     assert figures.key_moment_rows(pd.Series(dates), pd.Timedelta(days=3650)) == [0, 1, 2, 0]
 
 
-def test_timeline_shades_and_names_the_trump_terms(shipped, shipped_store):
+def test_timeline_shades_and_names_the_compared_periods(shipped, shipped_store):
     figure, _, _ = _timeline(shipped, shipped_store)
     shaded = [s for s in figure.layout.shapes if s.type == "rect"]
     assert [pd.Timestamp(s.x0) for s in shaded] == [
@@ -188,7 +200,17 @@ def test_timeline_shades_and_names_the_trump_terms(shipped, shipped_store):
     assert pd.Timestamp(shaded[0].x1) == pd.Timestamp("2021-01-20")
     assert all(s.layer == "below" for s in shaded)
     names = {a.text for a in figure.layout.annotations}
-    assert {"First Trump term", "Second Trump term"} <= names
+    assert {"1st Trump term", "2nd Trump term"} <= names  # the labels of periods.csv
+
+
+def test_periods_that_follow_each_other_alternate_their_shade():
+    periods = tuple(
+        Period(f"p{i}", f"P{i}", f"P{i}", dt.date(2014 + 3 * i, 1, 1), end, True)
+        for i, end in enumerate([dt.date(2016, 12, 31), dt.date(2019, 12, 31), None])
+    )
+    spans = figures.term_spans(periods, pd.Timestamp("2013-01-01"), pd.Timestamp("2026-01-01"))
+    assert [label for label, *_ in spans] == ["P0", "P1", "P2"]
+    assert [shaded for *_, shaded in spans] == [True, False, True]
 
 
 def test_timeline_x_axis_follows_the_date_filter(shipped, shipped_store):
@@ -233,7 +255,9 @@ def test_alignment_heatmap_scores_the_word_and_writes_it_in_the_cell():
             "status": ["stalled", "partial", "implemented"],
         }
     )
-    table = matrices.alignment_overview(outcomes, {"ukraine": "Ukraine", "arms_control": "Arms"})
+    table = matrices.alignment_overview(
+        outcomes, {"ukraine": "Ukraine", "arms_control": "Arms"}, comparison()
+    )
     heatmap = figures.alignment_heatmap(table).data[0]
     assert list(heatmap.y) == ["Ukraine", "Arms"]
     assert heatmap.z[0].tolist() == [-1.0, 0.0] and heatmap.z[1][0] == 1.0
@@ -278,3 +302,9 @@ def test_commitments_timeline_draws_a_bar_per_commitment_with_its_verdict_patter
     assert by_verdict["broken"].marker.pattern.shape == "x"
     assert "<b>" not in str(by_verdict["kept"].customdata)
     assert figures.commitments_timeline(rows.iloc[:0]).layout.annotations
+
+
+def test_every_area_of_a_large_dataset_has_its_own_mark():
+    names = [f"Area {i}" for i in range(1, 13)]
+    colours, symbols = figures.area_styles(names)
+    assert len({(colours[n], symbols[n]) for n in names}) == len(names)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from dashboard.filters import Filters, parse_query, with_page
+from tests.shipped_comparison import comparison
 
 AREAS = ["counter_terrorism", "trade_sanctions", "ukraine", "arms_control"]
 
@@ -19,14 +20,14 @@ def test_full_round_trip():
         statuses=("stalled",),
         search="Helsinki",
     )
-    parsed, notices = parse_query(filters.to_query(), AREAS)
+    parsed, notices = parse_query(filters.to_query(), AREAS, comparison())
     assert parsed == filters
     assert notices == []
 
 
 def test_default_filters_make_an_empty_query():
     assert Filters().to_query() == {}
-    assert parse_query({}, AREAS) == (Filters(), [])
+    assert parse_query({}, AREAS, comparison()) == (Filters(), [])
 
 
 @pytest.mark.parametrize(
@@ -45,31 +46,31 @@ def test_default_filters_make_an_empty_query():
     ],
 )
 def test_bad_parameters_are_ignored_with_a_notice(params, notice):
-    filters, notices = parse_query(params, AREAS)
+    filters, notices = parse_query(params, AREAS, comparison())
     assert any(notice in n for n in notices), notices
     assert filters.side in (None, "US")
     assert "atlantis" not in filters.areas
 
 
 def test_valid_parts_survive_next_to_bad_ones():
-    filters, notices = parse_query({"areas": "ukraine,atlantis", "side": "XX"}, AREAS)
+    filters, notices = parse_query({"areas": "ukraine,atlantis", "side": "XX"}, AREAS, comparison())
     assert filters.areas == ("ukraine",)
     assert filters.side is None
     assert len(notices) == 2
 
 
 def test_repeated_area_is_kept_once():
-    filters, _ = parse_query({"areas": "ukraine,ukraine"}, AREAS)
+    filters, _ = parse_query({"areas": "ukraine,ukraine"}, AREAS, comparison())
     assert filters.areas == ("ukraine",)
 
 
 def test_search_is_capped():
-    filters, _ = parse_query({"q": "a" * 400}, AREAS)
+    filters, _ = parse_query({"q": "a" * 400}, AREAS, comparison())
     assert len(filters.search) == 200
 
 
 def test_page_parameters_are_kept_and_can_be_cleared():
-    filters, notices = parse_query({"region": "europe", "country": "POL"}, AREAS)
+    filters, notices = parse_query({"region": "europe", "country": "POL"}, AREAS, comparison())
     assert notices == []
     assert filters.page == {"region": "europe", "country": "POL"}
     assert with_page(filters, country=None).page == {"region": "europe"}

@@ -13,6 +13,8 @@ from dashboard import figures, ui
 from dashboard.data import load_dataset
 from dashboard.engine import EngineConfig, Store
 from dashboard.filters import Filters, parse_query
+from tests.conftest import as_read
+from tests.shipped_comparison import comparison
 from tests.test_pages import APP, assert_clean, open_app, plotly_charts
 
 
@@ -36,9 +38,9 @@ def gdelt_rows(gdelt_dir) -> pd.DataFrame:
 
 def test_events_from_is_a_url_parameter():
     areas = ["ukraine"]
-    assert parse_query({"provenance": "gdelt"}, areas)[0].provenance == "gdelt"
-    assert parse_query({}, areas)[0].provenance == "curated"
-    filters, notices = parse_query({"provenance": "gossip"}, areas)
+    assert parse_query({"provenance": "gdelt"}, areas, comparison())[0].provenance == "gdelt"
+    assert parse_query({}, areas, comparison())[0].provenance == "curated"
+    filters, notices = parse_query({"provenance": "gossip"}, areas, comparison())
     assert filters.provenance == "curated"
     assert notices == ["'provenance' must be one of curated, gdelt, both; 'gossip' was ignored."]
     assert Filters(provenance="both").to_query() == {"provenance": "both"}
@@ -133,7 +135,7 @@ def test_choosing_gdelt_changes_the_events_and_the_url(on_gdelt, gdelt_rows):
     assert_clean(app)
     assert app.query_params["provenance"] == "gdelt"
     assert any(f"Rows matching the filters: {len(gdelt_rows):,}." in c.value for c in app.caption)
-    assert any("Events from: GDELT (machine-coded)" in c.value for c in app.caption)
+    assert any("Events from: GDELT (machine-coded)" in as_read(c.value) for c in app.caption)
     shown = app.dataframe[0].value
     assert set(shown["provenance"]) == {"gdelt"}
 

@@ -17,23 +17,18 @@ from dashboard.config import EngineConfig
 from dashboard.data import load_dataset
 from dashboard.data.load import DEFAULT_DATA_DIR, data_dir_from_env
 from dashboard.data.synth import write_synthetic
-from dashboard.data.tables import AREA_IDS, PERIODS, SIDES, TABLES
+from dashboard.data.tables import TABLES
 from dashboard.engine import Store
 from dashboard.filters import Filters
+from tests.conftest import check_command
+from tests.shipped_comparison import AREA_IDS, COMPARED, PRINCIPAL, SIDES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-BASE_ACTOR = {"US": "us_executive", "RU": "ru_government"}
 
 
 def test_check_command_accepts_shipped_data():
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "check", "data"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_command("data")
     assert result.returncode == 0, result.stderr
     assert "data: OK" in result.stdout
     for name in TABLES:
@@ -46,7 +41,7 @@ def test_every_table_has_rows(shipped, name):
 
 
 @pytest.mark.parametrize(
-    ("area", "side", "period"), list(itertools.product(AREA_IDS, SIDES, PERIODS))
+    ("area", "side", "period"), list(itertools.product(AREA_IDS, SIDES, COMPARED))
 )
 def test_base_position_cell_present(shipped, area, side, period):
     """Every area × side × term has the executive's position, as one or more dated stretches."""
@@ -54,7 +49,7 @@ def test_base_position_cell_present(shipped, area, side, period):
     cell = positions[
         (positions["area_id"] == area)
         & (positions["side"] == side)
-        & (positions["actor"] == BASE_ACTOR[side])
+        & (positions["actor"] == PRINCIPAL[side])
         & (positions["period"] == period)
     ].sort_values("stated_from")
     assert len(cell) >= 1
@@ -75,7 +70,7 @@ def test_every_source_is_cited(shipped):
     for name in TABLES:
         frame = shipped.table(name)
         if "source_ids" in frame:
-            for cell in frame["source_ids"]:
+            for cell in frame["source_ids"].dropna():
                 cited.update(cell.split(";"))
     assert set(shipped.sources["source_id"]) <= cited
 

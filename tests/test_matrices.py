@@ -9,6 +9,7 @@ from dashboard import matrices
 from dashboard.engine import EngineConfig, Only, Store
 from dashboard.filters import Filters
 from tests.conftest import DATA
+from tests.shipped_comparison import comparison
 
 
 def _events(rows):
@@ -45,7 +46,7 @@ NAMES = {"ukraine": "Ukraine", "arms_control": "Arms control", "cyber_elections"
 
 
 def tiny_store(frame: pd.DataFrame, version: str = "tiny") -> Store:
-    return Store.open(EngineConfig(), version, {}, frame=frame)
+    return Store.open(EngineConfig(), version, {}, comparison(), frame=frame)
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +88,8 @@ def test_daily_cube_counts_an_event_in_each_of_its_areas(store):
             ),
             "period": "term1",
             "area_id": ["ukraine", "arms_control", "ukraine", "cyber_elections"],
-            "us": pd.array([True, False, False, True], dtype="boolean"),
-            "ru": pd.array([False, True, True, True], dtype="boolean"),
+            "side_0": pd.array([True, False, False, True], dtype="boolean"),  # US, first side
+            "side_1": pd.array([False, True, True, True], dtype="boolean"),  # RU
             "events": [1, 1, 1, 1],
             "goldstein_sum": pd.array([-4.0, 2.0, 2.0, 3.0], dtype="Float64"),
         }
@@ -113,26 +114,33 @@ def test_cube_and_search_paths_agree(store):
 
 def test_stance_matrix_uses_executive_rows(shipped):
     names = matrices.area_names(shipped)
-    matrix = matrices.stance_matrix(shipped.positions, names)
+    matrix = matrices.stance_matrix(shipped.positions, names, shipped.comparison)
     assert matrix.shape == (6, 4)
     base = shipped.positions[shipped.positions["actor"] != "us_congress"]
     row = base.iloc[0]
-    column = matrices.stance_column(row.side, row.period)
+    column = matrices.stance_column(shipped.comparison, row.side, row.period)
     assert matrix.loc[names[row.area_id], column] == row.stance
 
 
 def test_side_by_side_has_one_row_per_area_and_period(shipped):
     names = matrices.area_names(shipped)
-    table = matrices.side_by_side(shipped.positions, shipped.outcomes, names)
+    table = matrices.side_by_side(shipped.positions, shipped.outcomes, names, shipped.comparison)
     assert len(table) == 12
     assert table[["US_position", "RU_position", "outcome"]].notna().all().all()
 
 
-def test_term_changes_are_second_minus_first(shipped):
-    changes = matrices.term_changes(shipped.positions, matrices.area_names(shipped))
+def test_period_changes_are_second_minus_first(shipped):
+    names = matrices.area_names(shipped)
+    changes = matrices.period_changes(
+        shipped.positions, names, shipped.comparison, ("term1", "term2")
+    )
     assert len(changes) == 12
-    expected = changes["stance_term2"].astype(float) - changes["stance_term1"].astype(float)
+    expected = changes["stance_to"].astype(float) - changes["stance_from"].astype(float)
     assert (changes["change"].astype(float) == expected).all()
+    reversed_changes = matrices.period_changes(
+        shipped.positions, names, shipped.comparison, ("term2", "term1")
+    )
+    assert (reversed_changes["change"].astype(float) == -expected).all()
 
 
 def test_impact_by_country_keeps_highest_intensity():
@@ -226,7 +234,7 @@ def _stretch_rows():
 
 def test_a_moved_position_shows_its_latest_stance_and_every_dated_stretch():
     positions = _stretch_rows()
-    matrix = matrices.stance_matrix(positions, {"ukraine": "Ukraine"})
+    matrix = matrices.stance_matrix(positions, {"ukraine": "Ukraine"}, comparison())
     assert matrix.loc["Ukraine", "United States · 2nd Trump term"] == -1
     assert matrix.loc["Ukraine", "Russia · 2nd Trump term"] == 0
     joined = matrices.stretches(positions).set_index("side")

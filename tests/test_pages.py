@@ -8,8 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data.tables import AREA_IDS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, as_read
+from tests.shipped_comparison import AREA_IDS
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
@@ -210,14 +210,14 @@ def test_every_period_of_the_data_is_offered():
 def test_every_page_says_which_filters_are_in_force(page):
     app = open_app(page, {"side": "RU", "status": "stalled"})
     assert_clean(app)
-    captions = [c.value for c in app.caption]
+    captions = [as_read(c.value) for c in app.caption]
     line = next(c for c in captions if c.startswith(("Filters in force", "No filter applies")))
     assert "Side: Russia" in line or "Not applied on this page: Side" in line
 
 
 def test_map_says_the_side_filter_does_not_reach_impacts():
     app = open_app("map", {"side": "US"})
-    line = next(c.value for c in app.caption if c.value.startswith("Filters in force"))
+    line = next(as_read(c.value) for c in app.caption if c.value.startswith("Filters in force"))
     assert "Side: United States (not applied to impacts)" in line
 
 

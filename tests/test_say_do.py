@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from dashboard import say_do
+from tests.shipped_comparison import comparison
 
 NAMES = {"ukraine": "Ukraine", "arms_control": "Arms control"}
 
@@ -27,26 +28,30 @@ def only_row(frame: pd.DataFrame) -> pd.Series:
 
 
 def test_nothing_due_gives_counts_but_no_share():
-    row = only_row(say_do.verdict_counts(commitments(["in_progress", "in_progress"]), NAMES))
+    row = only_row(
+        say_do.verdict_counts(commitments(["in_progress", "in_progress"]), NAMES, comparison())
+    )
     assert (row["made"], row["in_progress"], row["resolved"]) == (2, 2, 0)
     assert pd.isna(row["share_kept"])
     assert say_do.cell_text(row) == "2 in progress\n0 resolved: too few for a share"
 
 
 def test_all_unclear_is_not_resolved():
-    row = only_row(say_do.verdict_counts(commitments(["unclear"] * 4), NAMES))
+    row = only_row(say_do.verdict_counts(commitments(["unclear"] * 4), NAMES, comparison()))
     assert row["resolved"] == 0 and pd.isna(row["share_kept"])
 
 
 def test_two_resolved_are_too_few_for_a_share():
-    row = only_row(say_do.verdict_counts(commitments(["kept", "broken", "unclear"]), NAMES))
+    row = only_row(
+        say_do.verdict_counts(commitments(["kept", "broken", "unclear"]), NAMES, comparison())
+    )
     assert row["resolved"] == 2 and pd.isna(row["share_kept"])
     assert say_do.cell_text(row).endswith("2 resolved: too few for a share")
 
 
 def test_mixed_verdicts_give_the_share_of_resolved_kept():
     verdicts = ["kept", "kept", "partly_kept", "broken", "in_progress", "unclear"]
-    row = only_row(say_do.verdict_counts(commitments(verdicts), NAMES))
+    row = only_row(say_do.verdict_counts(commitments(verdicts), NAMES, comparison()))
     assert (row["kept"], row["partly_kept"], row["broken"], row["resolved"]) == (2, 1, 1, 4)
     assert row["share_kept"] == pytest.approx(0.5)
     assert say_do.cell_text(row) == (
@@ -61,9 +66,9 @@ def test_cells_follow_the_area_order_and_the_matrix_keeps_both_sides():
             commitments(["broken"], area="ukraine", side="US"),
         ]
     )
-    counts = say_do.verdict_counts(frame, NAMES)
+    counts = say_do.verdict_counts(frame, NAMES, comparison())
     assert list(counts["area_id"]) == ["ukraine", "arms_control"]
-    share, figures, words = say_do.verdict_matrix(counts, NAMES)
+    share, figures, words = say_do.verdict_matrix(counts, NAMES, comparison())
     assert list(share.index) == ["Ukraine", "Arms control"]
     assert list(share.columns) == ["United States · 2nd Trump term", "Russia · 2nd Trump term"]
     assert share.loc["Arms control", "Russia · 2nd Trump term"] == 1.0
@@ -73,4 +78,4 @@ def test_cells_follow_the_area_order_and_the_matrix_keeps_both_sides():
 
 
 def test_no_commitments_give_an_empty_table():
-    assert say_do.verdict_counts(commitments([]), NAMES).empty
+    assert say_do.verdict_counts(commitments([]), NAMES, comparison()).empty

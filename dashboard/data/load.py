@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from dashboard.config import EngineConfig, config_from_env, fingerprint
 from dashboard.data import scan, validate
+from dashboard.data.comparison import Comparison, check_comparison, comparison_of, earliest_date
 from dashboard.data.errors import WHOLE, DataError, DatasetError, cap_per_column
 from dashboard.data.read import RawTable, find_files, parquet_of, read_table
 from dashboard.data.tables import TABLES
@@ -39,12 +40,16 @@ class Dataset:
     """
 
     areas: pd.DataFrame
+    sides: pd.DataFrame
+    actors: pd.DataFrame
+    periods: pd.DataFrame
     sources: pd.DataFrame | None
     positions: pd.DataFrame
     outcomes: pd.DataFrame
     events: pd.DataFrame | None
     impacts: pd.DataFrame
     commitments: pd.DataFrame
+    comparison: Comparison
     meta: dict = field(default_factory=dict)
     in_place_rows: dict[str, int] = field(default_factory=dict)
     remembered: bool = False  # Parquet tables of unchanged files, checked before: not re-read
@@ -103,13 +108,16 @@ def load_dataset(
         frame, coerce_errors = validate.coerce(raw, table)
         errors += coerce_errors
         errors += validate.check_columns(frame, raw, table)
-        errors += validate.check_dates(frame, raw, table, today)
+        dates = validate.DateRange(earliest_date(typed), today)
+        errors += validate.check_dates(frame, raw, table, dates)
         if name == "commitments":
             errors += validate.check_evidence(frame, raw)
         raws[name], typed[name] = raw, frame
-    in_place = _InPlace.open(directory, config, typed, today, in_parquet)
+    dates = validate.DateRange(earliest_date(typed), today)
+    in_place = _InPlace.open(directory, config, typed, dates, in_parquet)
     errors += in_place.errors
     errors += _check_across(raws, typed, in_place)
+    errors += check_comparison(typed, raws)
     meta, meta_errors = read_metadata(directory)
     errors += meta_errors
     if errors:
@@ -117,7 +125,13 @@ def load_dataset(
     in_place.remember()
     for name in IN_PLACE:
         typed.setdefault(name, None)
-    return Dataset(**typed, meta=meta, in_place_rows=in_place.rows, remembered=in_place.remembered)
+    return Dataset(
+        **typed,
+        comparison=comparison_of(typed, meta),
+        meta=meta,
+        in_place_rows=in_place.rows,
+        remembered=in_place.remembered,
+    )
 
 
 @dataclass
@@ -136,7 +150,12 @@ class _InPlace:
 
     @classmethod
     def open(
-        cls, directory: Path, config: EngineConfig, typed: dict, today: dt.date, names: list[str]
+        cls,
+        directory: Path,
+        config: EngineConfig,
+        typed: dict,
+        dates: validate.DateRange,
+        names: list[str],
     ) -> _InPlace:
         marker = Path(config.cache_directory) / "checked" / dataset_fingerprint(directory)
         if not names:
@@ -145,7 +164,7 @@ class _InPlace:
             return cls(marker, json.loads(marker.read_text()), {}, [])
         known = {
             name: frozenset(typed[name][TABLES[name].id_column].dropna())
-            for name in ("areas", "sources")
+            for name in ("areas", "actors", "sources")
             if name in typed
         }
         known["iso3"] = validate.ISO3_CODES
@@ -153,7 +172,7 @@ class _InPlace:
         backend = scan.check_backend(config)  # one for both: the events' sources are compared there
         for name in names:  # sources first: the events name them
             table, table_errors = scan.scan(
-                parquet_of(directory, name), TABLES[name], config, known, today, backend
+                parquet_of(directory, name), TABLES[name], config, known, dates, backend
             )
             errors += table_errors
             if table is not None:

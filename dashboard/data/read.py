@@ -103,7 +103,7 @@ def _read_csv(path: Path) -> tuple[RawTable | None, list[DataError]]:
         data = path.read_bytes()
     except OSError as exc:
         return None, [DataError(name, WHOLE, WHOLE, f"the file cannot be read: {exc.strerror}")]
-    text, error = _decode(name, data)
+    text, error = decode_csv(name, data)
     if error:
         return None, [error]
     if not text.strip():
@@ -139,7 +139,11 @@ def _without_blank_rows(raw: RawTable) -> RawTable:
     return RawTable(frame[~blank].reset_index(drop=True), raw.file, raw.first_row, rows)
 
 
-def _decode(name: str, data: bytes) -> tuple[str, DataError | None]:
+def decode_csv(name: str, data: bytes) -> tuple[str, DataError | None]:
+    """The text of a CSV file, or the error that names its encoding, row and column.
+
+    Also used on uploads (``upload``), so a wrongly encoded file is refused as it arrives.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return "", DataError(name, 1, WHOLE, "the file is UTF-16 encoded: save it as UTF-8 CSV")
     for magic, what in MAGIC_BYTES.items():

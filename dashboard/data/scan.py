@@ -11,7 +11,6 @@ and a directory of Parquet files names the part file that holds the row.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from dashboard.config import EngineConfig, duckdb_settings
 from dashboard.data import validate
 from dashboard.data.errors import MAX_ERRORS_PER_COLUMN, WHOLE, DataError, more_errors
 from dashboard.data.read import RawTable, check_header
-from dashboard.data.tables import EARLIEST_DATE, TABLES, Column, Table
+from dashboard.data.tables import TABLES, Column, Table
 
 ROW = "_row"  # 0-based position of the record in its file
 FILE = "_file"
@@ -101,7 +100,7 @@ def scan(
     table: Table,
     config: EngineConfig,
     known: dict[str, frozenset[str] | ScannedTable],
-    today: dt.date,
+    dates: validate.DateRange,
     backend=None,
 ) -> tuple[ScannedTable | None, list[DataError]]:
     """Check the Parquet table at ``path`` against ``table``; ``known`` holds the ids its
@@ -123,7 +122,7 @@ def scan(
     backend = backend or check_backend(config)
     scanned = ScannedTable(path, rows, backend, _read(backend, path, table.name))
     types = {field.name: field.type for field in schema}
-    return scanned, _column_errors(scanned, table, types, known, today)
+    return scanned, _column_errors(scanned, table, types, known, dates)
 
 
 def check_backend(config: EngineConfig):
@@ -153,11 +152,11 @@ def _column_errors(
     table: Table,
     types: dict[str, pa.DataType],
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     t = scanned.table
     present = [c for c in table.columns if c.name in types]  # an absent optional column: default
-    failing = {c.name: _fails(t, c, types[c.name], known, scanned, today) for c in present}
+    failing = {c.name: _fails(t, c, types[c.name], known, scanned, dates) for c in present}
     errors: list[DataError] = []
     for column in present:
         predicate = failing[column.name]
@@ -165,7 +164,7 @@ def _column_errors(
         # 4.8 s together, one query of all 13 predicates 9.0 s.
         count = 0 if predicate is None else _count(scanned, predicate)
         if count:
-            errors += _worded(scanned, table, column, predicate, count, known, today)
+            errors += _worded(scanned, table, column, predicate, count, known, dates)
         if column.unique:
             errors += _duplicates(scanned, column.name)
     return errors
@@ -181,7 +180,7 @@ def _fails(
     dtype: pa.DataType,
     known: dict[str, frozenset[str]],
     scanned: ScannedTable,
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> ir.BooleanValue | None:
     """True on the rows where a check of ``column`` fails (uniqueness aside)."""
     value = t[column.name]
@@ -197,7 +196,7 @@ def _fails(
             low, high = column.value_range
             checks.append((number < low) | (number > high))
     elif column.kind == "date":
-        checks += _date_fails(t, column, value, text, blank, today)
+        checks += _date_fails(t, column, value, text, blank, dates)
     elif column.kind == "bool" and text:
         checks.append(~blank & ~value.strip().lower().isin(["true", "false"]))
     elif text:
@@ -205,7 +204,7 @@ def _fails(
     return _any(checks)
 
 
-def _date_fails(t, column: Column, value, text: bool, blank, today: dt.date) -> list:
+def _date_fails(t, column: Column, value, text: bool, blank, dates: validate.DateRange) -> list:
     if text:
         stripped = value.strip()
         day = stripped.try_cast("date")
@@ -214,9 +213,9 @@ def _date_fails(t, column: Column, value, text: bool, blank, today: dt.date) -> 
     else:
         day = value.cast("date")
         checks = []
-    checks.append(day < EARLIEST_DATE)
+    checks.append(day < dates.earliest)
     if not column.future:
-        checks.append(day > today)
+        checks.append(day > dates.today)
     if column.name == "date" and "date_precision" in t.columns:
         precision = t["date_precision"]
         checks.append((precision == "month") & (day.day() != 1))
@@ -309,7 +308,7 @@ def _worded(
     failing: ir.BooleanValue,
     count: int,
     known: dict[str, frozenset[str] | ScannedTable],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     """The messages of the first failing rows of ``column``, worded by ``validate``, and a count
     of the rest."""
@@ -325,7 +324,7 @@ def _worded(
         known = {**known, column.references: reference.ids_among(id_column, named)}
     errors = []
     for raw in _raw_tables(scanned, rows):
-        errors += _messages(raw, single, column, known, today)
+        errors += _messages(raw, single, column, known, dates)
     errors = [e for e in errors if e.column == column.name][:MAX_ERRORS_PER_COLUMN]
     if count > MAX_ERRORS_PER_COLUMN:
         errors.append(more_errors(scanned.path.name, column.name, count))
@@ -337,14 +336,14 @@ def _messages(
     single: Table,
     column: Column,
     known: dict[str, frozenset[str]],
-    today: dt.date,
+    dates: validate.DateRange,
 ) -> list[DataError]:
     """``validate``'s messages for one column of a few rows."""
     typed, errors = validate.coerce(raw, single)
     errors += validate.check_columns(typed, raw, single)
     if column.kind == "date" and "date_precision" in raw.frame:
         typed["date_precision"] = raw.frame["date_precision"]
-    errors += validate.check_dates(typed, raw, single, today)
+    errors += validate.check_dates(typed, raw, single, dates)
     errors += validate.check_references(typed, raw, single, known)
     return errors
 

@@ -9,60 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-AREA_IDS = (
-    "counter_terrorism",
-    "trade_sanctions",
-    "ukraine",
-    "arms_control",
-    "cyber_elections",
-    "human_rights",
-)
-SIDES = ("US", "RU")
-SIDE_NAMES = {"US": "United States", "RU": "Russia"}
-ACTORS = ("us_executive", "us_congress", "ru_government")
-EVENT_ACTORS = (
-    "us_executive",
-    "us_congress",
-    "us_justice",
-    "ru_government",
-    "ukraine",
-    "uk",
-    "eu",
-    "nato",
-    "un",
-    "other",
-    "us_other",
-    "ru_other",
-)
-ACTOR_NAMES = {
-    "us_executive": "US executive",
-    "us_congress": "US Congress",
-    "us_justice": "US justice system",
-    "ru_government": "Russian government",
-    "ukraine": "Ukraine",
-    "uk": "United Kingdom",
-    "eu": "European Union",
-    "nato": "NATO",
-    "un": "United Nations",
-    "other": "Other",
-    "us_other": "US, other or unspecified actor",
-    "ru_other": "Russia, other or unspecified actor",
-}
 PROVENANCES = ("curated", "gdelt")
 PROVENANCE_NAMES = {"curated": "Curated", "gdelt": "GDELT (machine-coded)"}
-PERIODS = ("term1", "term2")
-PERIOD_NAMES = {
-    "before": "Before Trump (2014–2017)",
-    "term1": "First Trump term (2017–2021)",
-    "between": "Between terms (2021–2025)",
-    "term2": "Second Trump term (2025–)",
-}
-PERIOD_STARTS = {
-    "before": dt.date(2014, 1, 1),
-    "term1": dt.date(2017, 1, 20),
-    "between": dt.date(2021, 1, 20),
-    "term2": dt.date(2025, 1, 20),
-}
+# Who an actor is in the comparison: the one voice whose stated positions fill a side's stance
+# matrix, another voice of that side whose positions are shown beside it, or an actor of events.
+ROLES = ("principal", "stating", "acting")
+STATING_ROLES = ("principal", "stating")
+DATE_FLOOR = dt.date(1900, 1, 1)  # sources and periods; other dates start with the first period
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 CONFIDENCE = ("high", "medium", "low")
 DATE_PRECISIONS = ("day", "month", "year")
 QUAD_CLASSES = (
@@ -84,8 +38,6 @@ VERDICT_NAMES = {
     "in_progress": "in progress",
     "unclear": "unclear",
 }
-EARLIEST_DATE = dt.date(2014, 1, 1)
-
 STANCE_SCALE = {
     -2: "Confrontational: seeks to pressure or punish the other side",
     -1: "Mostly confrontational",
@@ -124,6 +76,7 @@ class Column:
     # Shipped tables stay as they are while imported ones carry the column.
     optional: bool = False
     default: str | None = None
+    pattern: tuple[str, str] | None = None  # (regular expression, what a value must be)
 
 
 @dataclass(frozen=True)
@@ -157,13 +110,12 @@ def _checked() -> Column:
     )
 
 
-def _sources() -> Column:
+def _sources(
+    description: str = "One or more source ids, separated by ';', each a row of sources.",
+    required: bool = True,
+) -> Column:
     return Column(
-        "source_ids",
-        "id",
-        "One or more source ids, separated by ';', each a row of sources.",
-        multi=True,
-        references="sources",
+        "source_ids", "id", description, required=required, multi=True, references="sources"
     )
 
 
@@ -177,9 +129,18 @@ def _period() -> Column:
     return Column(
         "period",
         "id",
-        "term1 = 2017-01-20 to 2021-01-20; term2 = from 2025-01-20.",
-        allowed=PERIODS,
+        "The period (a row of periods whose compared is true).",
+        references="periods",
+        max_length=40,
     )
+
+
+def _side(description: str) -> Column:
+    return Column("side", "id", description, references="sides", max_length=40)
+
+
+def _actor(description: str) -> Column:
+    return Column("actor", "id", description, references="actors", max_length=80)
 
 
 def _text(name: str, description: str, max_length: int = 2000) -> Column:
@@ -191,11 +152,83 @@ TABLES: dict[str, Table] = {
     for t in (
         Table(
             "areas",
-            "The six policy areas the dashboard compares.",
+            "The policy areas the dashboard compares.",
             (
                 _id("area_id", "policy area"),
                 _text("name", "Display name.", 80),
                 _text("scope", "What the area covers, in one paragraph."),
+            ),
+        ),
+        Table(
+            "sides",
+            "The governments compared, in the order the pages show them (at least two).",
+            (
+                _id("side_id", "side"),
+                _text("name", "Display name, e.g. Canada.", 80),
+                Column(
+                    "colour",
+                    "text",
+                    "The side's colour on the map, as #RRGGBB.",
+                    pattern=(COLOUR_PATTERN, "must be a colour written #RRGGBB"),
+                ),
+                Column(
+                    "countries",
+                    "id",
+                    "ISO 3166-1 alpha-3 codes of the side's own countries, separated by ';' "
+                    "(drawn in its colour on the map); blank for none.",
+                    required=False,
+                    multi=True,
+                    references="iso3",
+                ),
+            ),
+        ),
+        Table(
+            "actors",
+            "Who states positions and who acts in events, and the side each belongs to.",
+            (
+                _id("actor_id", "actor"),
+                _text("name", "Display name, e.g. the national parliament.", 80),
+                Column(
+                    "side_id",
+                    "id",
+                    "The side the actor belongs to (a row of sides); blank for actors of "
+                    "neither side (the UN, a third country).",
+                    required=False,
+                    references="sides",
+                    max_length=40,
+                ),
+                Column(
+                    "role",
+                    "id",
+                    "principal = the side's voice: its stated positions fill the stance matrix "
+                    "(exactly one per side); stating = another voice of the side (a parliament "
+                    "acting apart), its positions shown beside; acting = appears in events only.",
+                    allowed=ROLES,
+                ),
+            ),
+        ),
+        Table(
+            "periods",
+            "The periods the comparison runs over, in order; they may not overlap.",
+            (
+                _id("period_id", "period"),
+                _text("name", "Display name with its years, e.g. First term (2017–2021).", 80),
+                _text("label", "Short name for column headers, e.g. 1st term.", 40),
+                Column("start", "date", "First day of the period (YYYY-MM-DD)."),
+                Column(
+                    "end",
+                    "date",
+                    "Last day of the period; blank while it runs.",
+                    required=False,
+                    future=True,
+                ),
+                Column(
+                    "compared",
+                    "bool",
+                    "true where positions, outcomes, impacts and commitments are recorded for the "
+                    "period; false for periods that only date events.",
+                ),
+                _sources("Sources for the period's dates, separated by ';'.", required=False),
             ),
         ),
         Table(
@@ -226,24 +259,18 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "positions",
-            "Each side's stated position per policy area and Trump term.",
+            "Each side's stated position per policy area and compared period.",
             (
                 _id("position_id", "position"),
                 _area(),
-                Column("side", "id", "US or RU.", allowed=SIDES),
-                Column(
-                    "actor",
-                    "id",
-                    "Who stated it: us_executive, us_congress (where Congress acted apart from the "
-                    "White House) or ru_government.",
-                    allowed=ACTORS,
-                ),
+                _side("The side whose position it is (a row of sides)."),
+                _actor("Who stated it: a principal or stating actor of that side."),
                 _period(),
                 _text("position", "The stated position, attributed, in neutral words."),
                 Column(
                     "stance",
                     "int",
-                    "Stated posture toward cooperating with the other side in this area, "
+                    "Stated posture toward cooperating with the other sides in this area, "
                     "-2 (confrontational) to +2 (seeks close cooperation).",
                     value_range=(-2, 2),
                 ),
@@ -262,7 +289,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "outcomes",
-            "What actually happened per policy area and Trump term.",
+            "What actually happened per policy area and compared period.",
             (
                 _id("outcome_id", "outcome"),
                 _area(),
@@ -272,7 +299,7 @@ TABLES: dict[str, Table] = {
                 Column(
                     "alignment",
                     "id",
-                    "Whether the two sides' actions lined up: agree, partly, disagree.",
+                    "Whether the sides' actions lined up: agree, partly, disagree.",
                     allowed=ALIGNMENTS,
                 ),
                 _sources(),
@@ -281,7 +308,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "events",
-            "Dated events from 2014 on.",
+            "Dated events, from the start of the first period on.",
             (
                 _id("event_id", "event"),
                 Column("date", "date", "Date of the event (YYYY-MM-DD)."),
@@ -303,9 +330,9 @@ TABLES: dict[str, Table] = {
                 Column(
                     "actors",
                     "id",
-                    "Who acted, separated by ';'.",
+                    "Who acted (rows of actors), separated by ';'.",
                     multi=True,
-                    allowed=EVENT_ACTORS,
+                    references="actors",
                 ),
                 Column(
                     "countries",
@@ -346,7 +373,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "impacts",
-            "How countries other than the two sides were affected, per area and term.",
+            "How countries other than the compared sides were affected, per area and period.",
             (
                 _id("impact_id", "impact"),
                 Column(
@@ -378,8 +405,8 @@ TABLES: dict[str, Table] = {
             (
                 _id("commitment_id", "commitment"),
                 _area(),
-                Column("side", "id", "The side that made the commitment.", allowed=SIDES),
-                Column("actor", "id", "Who stated it.", allowed=ACTORS),
+                _side("The side that made the commitment."),
+                _actor("Who stated it: a principal or stating actor of that side."),
                 Column("stated", "date", "Date the statement was made."),
                 Column("date_precision", "id", "day, month or year.", allowed=DATE_PRECISIONS),
                 _period(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ import pycountry
 
 from dashboard.data.errors import WHOLE, DataError
 from dashboard.data.read import RawTable
-from dashboard.data.tables import EARLIEST_DATE, RESOLVED, Column, Table
+from dashboard.data.tables import DATE_FLOOR, RESOLVED, Column, Table
 
 ISO3_CODES = frozenset(c.alpha_3 for c in pycountry.countries)
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
@@ -172,6 +173,9 @@ def _checks(column: Column) -> list[pa.Check]:
                 max_value=column.max_length, error=f"longer than {column.max_length} characters"
             )
         )
+    if column.pattern:
+        pattern, what = column.pattern
+        checks.append(pa.Check.str_matches(pattern, error=what))
     if column.kind == "url":
         checks.append(
             pa.Check.str_matches(URL_PATTERN, error="must be an http:// or https:// address")
@@ -253,16 +257,27 @@ def _failure_message(raw: RawTable, column: str, check: str, index: int) -> str 
     return f"{show(value)} {check}"
 
 
+UNBOUNDED_DATES = ("sources", "periods")  # a document, or a period, may predate the record
 # (later, earlier): pairs of date columns that must be in order within a row
 ORDERED_DATES = (("stated_to", "stated_from"), ("deadline", "stated"), ("verdict_as_of", "stated"))
 
 
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a table's rows may hold: from the first period's start to today."""
+
+    earliest: dt.date
+    today: dt.date
+
+
 def check_dates(
-    typed: pd.DataFrame, raw: RawTable, table: Table, today: dt.date
+    typed: pd.DataFrame, raw: RawTable, table: Table, dates: DateRange
 ) -> list[DataError]:
-    """Dates no earlier than 2014 (sources: 1900) and not in the future; ranges in order."""
+    """Dates from the first period's start (sources, periods: 1900) and not in the future;
+    ranges in order."""
     errors = []
-    earliest = dt.date(1900, 1, 1) if table.name == "sources" else EARLIEST_DATE
+    earliest = DATE_FLOOR if table.name in UNBOUNDED_DATES else dates.earliest
+    today = dates.today
     for column in table.columns:
         if column.kind != "date":
             continue

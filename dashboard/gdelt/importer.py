@@ -31,7 +31,7 @@ from dashboard.data.errors import WHOLE
 from dashboard.data.load import DEFAULT_DATA_DIR, METADATA_FILE
 from dashboard.data.package import datapackage
 from dashboard.data.read import find_files
-from dashboard.data.tables import ACTOR_NAMES, EARLIEST_DATE, TABLES
+from dashboard.data.tables import TABLES
 from dashboard.gdelt import scan
 from dashboard.gdelt.layout import (
     QUAD_CLASSES,
@@ -52,7 +52,7 @@ GDELT_URL = "https://www.gdeltproject.org/"
 REJECT_FILE = "rejected-lines.csv"
 REPORT_FILE = "import-report.json"
 MAPPINGS_DIR = "gdelt-mappings"
-CURATED_TABLES = ("positions", "outcomes", "impacts", "commitments")
+CURATED_TABLES = ("sides", "actors", "periods", "positions", "outcomes", "impacts", "commitments")
 ROW_GROUP = 100_000
 DUCKDB_MEMORY = "512MB"  # the rest of the 1 GB budget is Python, pyarrow and the Parquet writer
 WORKERS = min(2, os.cpu_count() or 1)  # scanning processes: the target machine has two cores
@@ -116,13 +116,16 @@ def import_gdelt(
 ) -> Report:
     """Read the export files, write the dataset directory ``out``; raise ImportFailed."""
     options, mappings = options or Options(), mappings or shipped_mappings()
-    if errors := check_mappings(mappings):
-        raise ImportFailed(errors)
     files = _check_arguments(out, inputs, options, mappings)
+    curated = _curated(options.curated)
+    if errors := check_mappings(
+        mappings, set(curated.areas["area_id"]), set(curated.actors["actor_id"])
+    ):
+        raise ImportFailed(errors)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        report = _run(work, files, options, mappings, progress)
+        report = _run(work, files, options, mappings, curated, progress)
         out.mkdir(exist_ok=True)
         for item in work.iterdir():
             if item.name != "staging":
@@ -166,9 +169,10 @@ def _curated(directory: Path):
         raise ImportFailed(exc.errors) from None
 
 
-def _run(work: Path, files, options: Options, mappings: Mappings, progress) -> Report:
+def _run(work: Path, files, options: Options, mappings: Mappings, curated, progress) -> Report:
     fips_to_iso = {row["fips"]: row["iso3"] for row in mappings.fips_iso3}
-    first = max(EARLIEST_DATE, options.start or EARLIEST_DATE)
+    earliest = curated.comparison.earliest
+    first = max(earliest, options.start or earliest)
     dyad = scan.Dyad(
         sides=options.sides,
         side_fips={f: iso for f, iso in fips_to_iso.items() if iso in options.sides},
@@ -191,7 +195,6 @@ def _run(work: Path, files, options: Options, mappings: Mappings, progress) -> R
     report = Report(counts)
     if rejects.bad_lines:
         report.reject_file = str(_write_rejects(work / REJECT_FILE, staging))
-    curated = _curated(options.curated)  # read once the input is known to be good
     _assemble(work, staging / "kept-*.parquet", options, mappings, curated, report)
     _write_metadata(work, options, mappings, curated, report)
     return report
@@ -319,7 +322,8 @@ def _connect(work: Path, mappings: Mappings, curated) -> duckdb.DuckDBPyConnecti
     )
     for name in TABLE_FILES:
         con.register(name, pd.DataFrame(getattr(mappings, name), dtype="str"))
-    con.register("actor_names", pd.DataFrame(list(ACTOR_NAMES.items()), columns=["actor", "name"]))
+    names = curated.comparison.actor_names
+    con.register("actor_names", pd.DataFrame(list(names.items()), columns=["actor", "name"]))
     con.register("curated_events", _arrow(curated.events, "events"))
     con.register("curated_sources", _arrow(curated.sources, "sources"))
     return con

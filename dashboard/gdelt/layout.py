@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 
 from dashboard.data.errors import WHOLE, DataError
-from dashboard.data.tables import AREA_IDS, EVENT_ACTORS
 from dashboard.data.validate import ISO3_CODES
 
 ACTOR_FIELDS = (
@@ -131,13 +130,14 @@ def read_mappings(directory: Path) -> tuple[Mappings, list[str]]:
     return Mappings(**tables), replaced
 
 
-def check_mappings(mappings: Mappings) -> list[DataError]:
-    """Every table has its columns, and names only actors, areas and countries that exist."""
+def check_mappings(mappings: Mappings, areas: set[str], actors: set[str]) -> list[DataError]:
+    """Every table has its columns, and names only actors and areas of the curated dataset
+    (``areas``, ``actors``) and countries that exist."""
     errors = []
     known = {
-        ("actor_types", "actor"): set(EVENT_ACTORS),
-        ("area_rules", "area_id"): {*AREA_IDS, UNASSIGNED},
-        ("area_rules", "actor"): {"", *EVENT_ACTORS},
+        ("actor_types", "actor"): actors,
+        ("area_rules", "area_id"): {*areas, UNASSIGNED},
+        ("area_rules", "actor"): {"", *actors},
         ("area_rules", "action_country"): {"", *ISO3_CODES},
         ("fips_iso3", "iso3"): set(ISO3_CODES),
     }

@@ -2,7 +2,7 @@
 
 Files are written as GDELT publishes them: ``YYYYMMDDHHMMSS.export.CSV.zip``, each holding one
 tab-separated file of 61 fields per line, no header. About ``DYAD_SHARE`` of the rows are
-between the United States and Russia (either way round); the rest are other dyads. The values
+between the two sides (either way round); the rest are other dyads. The values
 are random, drawn from the shipped CAMEO and FIPS tables: nothing in them is real.
 """
 

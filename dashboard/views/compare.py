@@ -1,26 +1,30 @@
-"""Compare: stance matrix, positions beside outcomes, area × year events, term-on-term change."""
+"""Compare: stance matrix, positions beside outcomes, area × year events, period-on-period
+change."""
 
 import streamlit as st
 
 from dashboard import figures, matrices, ui
-from dashboard.data.tables import ACTOR_NAMES, PERIOD_NAMES, SIDE_NAMES
 from dashboard.engine import Only
 
 ctx = ui.context()
 filters = ctx.filters
+comparison = ctx.comparison
+sides = comparison.side_names
 positions = matrices.filtered(ctx.dataset, "positions", filters)
 outcomes = matrices.filtered(ctx.dataset, "outcomes", filters)
 commitments = matrices.filtered(ctx.dataset, "commitments", filters)
 
-st.title("Compare the two sides")
+st.title("Compare the two sides" if len(sides) == 2 else f"Compare the {len(sides)} sides")
 ui.filter_caption(ctx, ("positions", "outcomes", "events"))
 
 st.subheader("Stated stance per area")
 st.caption(
-    "−2 confrontational … +2 seeks close cooperation with the other side; value written in each "
-    "cell. Click a cell, or pick an area below, to see the record behind it."
+    "−2 confrontational … +2 seeks close cooperation with the "
+    + ("other side" if len(sides) == 2 else "other sides")
+    + "; value written in each cell. Click a cell, or pick an area below, to see the record "
+    "behind it."
 )
-stance = matrices.stance_matrix(positions, ctx.shown)
+stance = matrices.stance_matrix(positions, ctx.shown, comparison)
 if stance.empty:
     ui.empty_state("positions")
     picked_stance = None
@@ -32,16 +36,17 @@ else:
     )
 
 st.subheader("Positions and outcomes side by side")
-table = matrices.side_by_side(positions, outcomes, ctx.shown)
+table = matrices.side_by_side(positions, outcomes, ctx.shown, comparison)
+other_voices = ", ".join(a.name for a in comparison.actors if a.role == "stating") or "Other voices"
 source_columns = {
-    "US_source_ids": "US sources",
-    "RU_source_ids": "Russia sources",
-    "other_source_ids": "Congress sources",
+    **{f"{side}_source_ids": f"{name} sources" for side, name in sides.items()},
+    "other_source_ids": f"{other_voices} sources",
     "source_ids": "Outcome sources",
 }
 sources = ctx.cited([table[c] for c in source_columns])
+position_columns = [f"{side}_position" for side in sides]
 shown = ctx.readable(
-    table[["area", "period", "US_position", "RU_position", "other_positions"]]
+    table[["area", "period", *position_columns, "other_positions"]]
     .assign(**{c: matrices.source_names(table[c], sources) for c in source_columns})
     .assign(outcome=table["outcome"], status=table["status"], alignment=table["alignment"])
 )
@@ -53,10 +58,12 @@ else:
         column_config={
             "area": "Area",
             "period": "Period",
-            "US_position": st.column_config.TextColumn(SIDE_NAMES["US"], width="large"),
-            "RU_position": st.column_config.TextColumn(SIDE_NAMES["RU"], width="large"),
+            **{
+                f"{side}_position": st.column_config.TextColumn(name, width="large")
+                for side, name in sides.items()
+            },
             "other_positions": st.column_config.TextColumn(
-                "US Congress, where it acted apart", width="medium"
+                f"{other_voices}, where it acted apart", width="medium"
             ),
             "outcome": st.column_config.TextColumn("What happened", width="large"),
             "status": "Status",
@@ -86,36 +93,57 @@ else:
         title="Events per area and year",
     )
 
-st.subheader("First term against second term")
-changes = matrices.term_changes(positions, ctx.shown)
-if changes.empty:
-    ui.empty_state("positions", section="term_changes")
-else:
-    ui.grid(
-        changes[
-            [
-                "area",
-                "side_name",
-                "stance_term1",
-                "stance_term2",
-                "change_label",
-                "position_term1",
-                "position_term2",
-            ]
-        ].fillna({"position_term1": matrices.NO_VALUE, "position_term2": matrices.NO_VALUE}),
-        column_config={
-            "area": "Area",
-            "side_name": "Side",
-            "stance_term1": st.column_config.NumberColumn("Stance, 1st term", format="%+d"),
-            "stance_term2": st.column_config.NumberColumn("Stance, 2nd term", format="%+d"),
-            "change_label": "Change",
-            "position_term1": st.column_config.TextColumn("Position, 1st term", width="large"),
-            "position_term2": st.column_config.TextColumn("Position, 2nd term", width="large"),
-        },
-    )
+compared = list(comparison.compared)
+labels = comparison.period_labels
+if len(compared) >= 2:
+    st.subheader("One period against another")
+    left, right = st.columns(2)
+    with left:
+        first = ui.linked_choice(
+            "From", compared, "change_from", "compare_from", format_func=comparison.period_names.get
+        )
+    with right:
+        later = [p for p in reversed(compared) if p != first]
+        second = ui.linked_choice(
+            "To", later, "change_to", "compare_to", format_func=comparison.period_names.get
+        )
+    changes = matrices.period_changes(positions, ctx.shown, comparison, (first, second))
+    if changes.empty:
+        ui.empty_state("positions", section="period_changes")
+    else:
+        ui.grid(
+            changes[
+                [
+                    "area",
+                    "side_name",
+                    "stance_from",
+                    "stance_to",
+                    "change_label",
+                    "position_from",
+                    "position_to",
+                ]
+            ].fillna({"position_from": matrices.NO_VALUE, "position_to": matrices.NO_VALUE}),
+            column_config={
+                "area": "Area",
+                "side_name": "Side",
+                "stance_from": st.column_config.NumberColumn(
+                    f"Stance, {labels[first]}", format="%+d"
+                ),
+                "stance_to": st.column_config.NumberColumn(
+                    f"Stance, {labels[second]}", format="%+d"
+                ),
+                "change_label": "Change",
+                "position_from": st.column_config.TextColumn(
+                    f"Position, {labels[first]}", width="large"
+                ),
+                "position_to": st.column_config.TextColumn(
+                    f"Position, {labels[second]}", width="large"
+                ),
+            },
+        )
 
 st.subheader("The record behind an area")
-stance_click = ui.new_cell_click(picked_stance, "stance")  # (area name, side · term)
+stance_click = ui.new_cell_click(picked_stance, "stance")  # (area name, side · period)
 year_click = ui.new_cell_click(picked_year, "area_year")  # (year, area name)
 ids = {name: area for area, name in ctx.names.items()}
 clicked_area = (
@@ -139,27 +167,27 @@ chosen_year = ui.linked_choice(
     required=False,
 )
 year = int(chosen_year) if chosen_year else None
-for period in ("term1", "term2"):
+for period in comparison.compared:
     rows = table[(table["area_id"] == area_id) & (table["period"] == period)]
     cell = positions[(positions["area_id"] == area_id) & (positions["period"] == period)]
     if rows.empty and cell.empty:
         continue
-    st.markdown(f"**{PERIOD_NAMES[period]}**")
-    columns = st.columns(3)
-    for column, side in zip(columns, ("US", "RU"), strict=False):
+    st.markdown(f"**{ui.inert(comparison.period_names[period])}**")
+    columns = st.columns(len(sides) + 1)
+    for column, side in zip(columns, sides, strict=False):
         with column.container(border=True):
-            st.caption(SIDE_NAMES[side])
+            st.caption(sides[side])
             said = cell[cell["side"] == side]
             for row in said.sort_values("stated_from").itertuples(index=False):
                 st.caption(
-                    f"{ACTOR_NAMES[row.actor]}, {matrices.stated_span(row)}, "
+                    f"{comparison.actor_names[row.actor]}, {matrices.stated_span(row)}, "
                     f"stance {matrices.signed(row.stance)}"
                 )
                 st.text(row.position)
             if said.empty:
                 st.text("No stated position recorded.")
             ui.commitments_link(commitments, area_id, side, period)
-    with columns[2].container(border=True):
+    with columns[-1].container(border=True):
         outcome = rows.iloc[0] if not rows.empty else None
         if outcome is None or not isinstance(outcome["outcome"], str):
             st.caption("What happened")

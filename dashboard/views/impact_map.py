@@ -17,12 +17,18 @@ st.caption(
     "Highest impact intensity per country under the current filters (1 limited, 2 significant, "
     "3 central). Hover a country for its effects; click it, or pick it below, for its record."
 )
+home = [s.name for s in ctx.comparison.sides if s.countries]
+if home:
+    st.caption(
+        f"The compared sides' own countries ({ui.inert(', '.join(home))}) are drawn in each "
+        "side's colour and named as a side on hover."
+    )
 chosen_region = ui.page_choice("Region", REGIONS, "region", key="map_region")
 if by_country.empty:
     ui.empty_state("impacts")
 
 picked = ui.clickable_chart(
-    figures.impact_map(by_country, chosen_region, matrices.all_countries()),
+    figures.impact_map(by_country, chosen_region, matrices.all_countries(), ctx.comparison.sides),
     "impact_map",
     title="Impact intensity per country",
 )

@@ -3,16 +3,13 @@
 import streamlit as st
 
 from dashboard import figures, matrices, ui
-from dashboard.data.tables import PERIOD_NAMES
 
 ctx = ui.context()
 summary = matrices.view_summary(ctx.dataset, ctx.store, ctx.filters)
 
-st.title("US–Russia relations under Trump and Putin")
-st.caption(
-    "Six policy areas, each side's stated position, what actually happened, the key events and "
-    "the countries affected — every row sourced."
-)
+st.title(ui.inert(ctx.comparison.title))
+if ctx.comparison.subtitle:
+    st.caption(ui.inert(ctx.comparison.subtitle))
 ui.filter_caption(ctx, ("events", "outcomes", "impacts"))
 if ctx.dataset.synthetic:
     st.info("This is a synthetic dataset generated for testing: its contents are not real.")
@@ -39,7 +36,7 @@ cols[4].metric("Events span", f"{first:%Y}–{last:%Y}" if first else "–")
 st.caption(
     (f"Matching events from {first} to {last}. " if first else "No events match. ")
     + "Periods: "
-    + "; ".join(PERIOD_NAMES.values())
+    + "; ".join(ctx.comparison.period_names.values())
     + f". Dataset version {summary['version'] or 'not stated'}, released "
     + f"{summary['updated'] or 'on a date not stated'}."
 )
@@ -47,9 +44,9 @@ st.caption(
 ui.gdelt_trend(ctx, "overview_trend")
 
 st.subheader("Alignment per area at a glance")
-st.caption("Did the two sides' actions line up? Word in each cell: alignment (status of outcome).")
+st.caption("Did the sides' actions line up? Word in each cell: alignment (status of outcome).")
 outcomes = matrices.filtered(ctx.dataset, "outcomes", ctx.filters)
-alignment = matrices.alignment_overview(outcomes, ctx.shown)
+alignment = matrices.alignment_overview(outcomes, ctx.shown, ctx.comparison)
 if alignment.empty:
     ui.empty_state("outcomes")
 else:

@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import engine, figures, matrices, say_do, ui
-from dashboard.data.tables import ACTOR_NAMES, VERDICT_NAMES
+from dashboard.data.tables import VERDICT_NAMES
 
 ctx = ui.context()
 commitments = matrices.filtered(ctx.dataset, "commitments", ctx.filters)
-counts = say_do.verdict_counts(commitments, ctx.shown)
+counts = say_do.verdict_counts(commitments, ctx.shown, ctx.comparison)
 
 st.title("Say vs do")
 ui.filter_caption(ctx, ("commitments",))
@@ -25,7 +25,9 @@ if counts.empty:
     ui.empty_state("commitments")
 else:
     picked = ui.clickable_chart(
-        figures.clickable_cells(figures.say_do_heatmap(*say_do.verdict_matrix(counts, ctx.shown))),
+        figures.clickable_cells(
+            figures.say_do_heatmap(*say_do.verdict_matrix(counts, ctx.shown, ctx.comparison))
+        ),
         "say_do",
         title="Commitments and what became of them",
     )
@@ -59,7 +61,8 @@ if cell:
                 else f"deadline {row.deadline:%Y-%m-%d}"
             )
             st.caption(
-                f"{ACTOR_NAMES[row.actor]}, stated {row.stated:%Y-%m-%d} · {deadline} · verdict: "
+                f"{ctx.comparison.actor_names[row.actor]}, stated {row.stated:%Y-%m-%d} · "
+                f"{deadline} · verdict: "
                 f"{VERDICT_NAMES[row.verdict]} as of {row.verdict_as_of:%Y-%m-%d} "
                 f"({row.confidence} confidence)"
             )

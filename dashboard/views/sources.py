@@ -71,6 +71,11 @@ with right:
         )
     )
 
+st.header("What is compared")
+st.caption("Declared by the dataset itself, in its sides, actors and periods tables.")
+sides, periods = matrices.comparison_tables(ctx.comparison)
+ui.grid(sides, key="compared_sides")
+ui.grid(periods, key="compared_periods")
 st.header("How the data was coded")
 st.markdown(about.METHOD)
 if ctx.store.machine_coded:
@@ -91,6 +96,10 @@ st.header("Say vs do: how commitments are judged")
 st.markdown(about.VERDICT_RULES)
 st.header("Limits of the data")
 st.markdown(about.LIMITS)
+limits = ctx.dataset.meta.get("limits") or []
+if limits:
+    st.caption("This dataset's own limits, as its editors state them")
+    st.text("\n".join(f"- {limit}" for limit in limits))
 st.header("Licence")
 st.text(about.DATA_LICENCE + about.CODE_LICENCE)
 st.header("Corrections")

@@ -29,7 +29,11 @@ if total > MAX_POINTS:
 moments = ctx.store.key_moments(ctx.filters, MAX_LABELS)
 picked = ui.clickable_chart(
     figures.timeline(
-        points, moments, list(ctx.names.values()), x_range=(ctx.filters.start, ctx.filters.end)
+        points,
+        moments,
+        list(ctx.names.values()),
+        ctx.comparison.periods,
+        x_range=(ctx.filters.start, ctx.filters.end),
     ),
     "timeline",
     title="Events by cooperation–conflict score",
@@ -59,7 +63,7 @@ if shown == "shown":
     commitments = matrices.filtered(ctx.dataset, "commitments", ctx.filters)
     ui.chart(
         figures.commitments_timeline(
-            say_do.timeline_rows(commitments, ctx.shown),
+            say_do.timeline_rows(commitments, ctx.shown, ctx.comparison),
             x_range=(ctx.filters.start, ctx.filters.end),
         ),
         "timeline_commitments_chart",

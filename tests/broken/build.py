@@ -426,6 +426,70 @@ CASES: dict[str, tuple[str, Callable[[Path], None], list[str]]] = {
         set_cell("commitments.csv", 1, "deadline", "2017-01-25"),
         ["commitments.csv:2:deadline: '2017-01-25' is before stated"],
     ),
+    "undeclared_side": (
+        "a position of side 'CN', which sides.csv does not declare",
+        set_cell("positions.csv", 2, "side", "CN"),
+        ["positions.csv:3:side: unknown sides: 'CN'"],
+    ),
+    "one_side": (
+        "sides.csv declares one side only (Russia's row deleted)",
+        text("sides.csv", "RU,Russia,#D55E00,RUS\n", ""),
+        [
+            "sides.csv:-:-: a comparison needs at least 2 sides; 1 declared",
+            "actors.csv:4:side_id: unknown sides: 'RU'",
+            "positions.csv:3:side: unknown sides: 'RU'",
+            "commitments.csv:3:side: unknown sides: 'RU'",
+        ],
+    ),
+    "actor_of_unknown_side": (
+        "an actor of side 'UA', which sides.csv does not declare",
+        add_row("actors.csv", "ua_government,Ukrainian government,UA,principal"),
+        ["actors.csv:6:side_id: unknown sides: 'UA'"],
+    ),
+    "side_without_principal": (
+        "the Russian government is an acting actor: Russia has no voice",
+        set_cell("actors.csv", 3, "role", "acting"),
+        [
+            "sides.csv:3:side_id: side 'RU' has no principal actor",
+            "positions.csv:3:actor: actor 'ru_government' is an acting actor: it states nothing",
+            "commitments.csv:3:actor: actor 'ru_government' is an acting actor",
+        ],
+    ),
+    "actor_of_the_other_side": (
+        "a Russian position stated by the US Congress",
+        set_cell("positions.csv", 2, "actor", "us_congress"),
+        ["positions.csv:3:actor: actor 'us_congress' belongs to side 'US', not 'RU'"],
+    ),
+    "bad_side_colour": (
+        "a side colour written 'orange' instead of #RRGGBB",
+        set_cell("sides.csv", 2, "colour", "orange"),
+        ["sides.csv:3:colour: 'orange' must be a colour written #RRGGBB"],
+    ),
+    "overlapping_periods": (
+        "term1 ends on 2025-06-01, after term2 starts on 2025-01-20",
+        set_cell("periods.csv", 2, "end", "2025-06-01"),
+        ["periods.csv:4:start: 2025-01-20 overlaps period 'term1' above"],
+    ),
+    "unordered_periods": (
+        "the period before 2017 is listed after the first term",
+        lambda d: edit_rows(d, "periods.csv", lambda rows: rows.insert(2, rows.pop(1))),
+        ["periods.csv:3:start: 2014-01-01 comes before period 'term1' above"],
+    ),
+    "open_period_not_last": (
+        "term1 has no end, though term2 follows it",
+        set_cell("periods.csv", 2, "end", ""),
+        ["periods.csv:4:start: period 'term1' above runs on (no end)"],
+    ),
+    "undeclared_period": (
+        "a position of period 'term3', which periods.csv does not declare",
+        set_cell("positions.csv", 1, "period", "term3"),
+        ["positions.csv:2:period: unknown periods: 'term3'"],
+    ),
+    "position_of_uncompared_period": (
+        "an outcome of the period before 2017, which only dates events",
+        set_cell("outcomes.csv", 1, "period", "before"),
+        ["outcomes.csv:2:period: period 'before' is not compared"],
+    ),
     "invalid_datapackage_json": (
         "datapackage.json with a trailing comma",
         text("datapackage.json", '"name": "broken-base",', '"name": "broken-base",,'),

@@ -23,7 +23,7 @@ TITLES = {  # written out, not read from the registry: what a reader should see 
 @pytest.mark.parametrize("path", list(TITLES))
 def test_each_page_has_its_own_tab_title(page, server, path):
     harness.open_page(page, server, path)
-    assert page.title() == f"{TITLES[path]} · US–Russia dashboard"
+    assert page.title() == f"{TITLES[path]} · US–Russia relations under Trump and Putin"
 
 
 BACKGROUND = (
