@@ -27,12 +27,11 @@ def check(directory: Path) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         return 1
-    note = " (events: files unchanged since they last passed)" if dataset.remembered else ""
+    unchanged = " and ".join(n for n in ("sources", "events") if dataset.table(n) is None)
+    note = f" ({unchanged}: files unchanged since they last passed)" if dataset.remembered else ""
     print(f"{directory}: OK{note}")
     for name in TABLES:
-        frame = dataset.table(name)
-        rows = dataset.event_rows if frame is None else len(frame)
-        print(f"  {name:<12} {rows:>11,} rows")
+        print(f"  {name:<12} {dataset.rows(name):>11,} rows")
     return 0
 
 

@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +37,9 @@ from dashboard.config import EngineConfig, config_from_env, duckdb_settings, fin
 from dashboard.data import DatasetError, load_dataset
 from dashboard.data.comparison import Comparison
 from dashboard.data.load import Dataset
-from dashboard.data.read import events_parquet
+from dashboard.data.read import parquet_of
 from dashboard.data.tables import TABLES
-from dashboard.filters import Filters, search_terms
+from dashboard.filters import DEFAULT_ORIGIN, Filters, search_terms
 from dashboard.matrices import outcome_status
 
 
@@ -77,17 +78,20 @@ class DuckDBEngine:
             backend = self._local.backend = ibis.duckdb.from_connection(self.connection.cursor())
         return backend
 
-    def events_from_frame(self, name: str, frame: pd.DataFrame, periods) -> None:
-        self.backend().create_table(name, q.normalized(ibis.memtable(frame), periods))
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame, periods=()) -> None:
+        """A table of the dataset (``table``: events, with their ``periods``, or sources) from
+        a loaded frame."""
+        self.backend().create_table(name, q.normalized(ibis.memtable(frame), periods, table))
 
-    def events_from_parquet(self, name: str, path: Path, periods) -> None:
+    def from_parquet(self, name: str, table: str, path: Path, periods=()) -> None:
+        """A table of the dataset read in place from Parquet (a file or a directory of them)."""
         pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
         literal = "'" + pattern.replace("'", "''") + "'"
         self.connection.execute(
             f'CREATE VIEW "{name}_raw" AS SELECT * FROM read_parquet({literal})'
         )
         raw = self.backend().table(f"{name}_raw")
-        self.backend().create_view(name, q.normalized(raw, periods))
+        self.backend().create_view(name, q.normalized(raw, periods, table))
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """Materialise a derived table: from ``saved`` when an earlier run (or another replica)
@@ -133,14 +137,14 @@ class SparkEngine:
     def backend(self):
         return self._backend
 
-    def events_from_frame(self, name: str, frame: pd.DataFrame, periods) -> None:
-        expr = q.normalized(ibis.memtable(frame), periods)
+    def from_frame(self, name: str, table: str, frame: pd.DataFrame, periods=()) -> None:
+        expr = q.normalized(ibis.memtable(frame), periods, table)
         self._backend.create_view(name, expr, overwrite=True)
         self.session.catalog.cacheTable(name)
 
-    def events_from_parquet(self, name: str, path: Path, periods) -> None:
+    def from_parquet(self, name: str, table: str, path: Path, periods=()) -> None:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
-        self._backend.create_view(name, q.normalized(raw, periods), overwrite=True)
+        self._backend.create_view(name, q.normalized(raw, periods, table), overwrite=True)
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
@@ -158,9 +162,9 @@ def make_engine(config: EngineConfig):
 # --- the store ----------------------------------------------------------------------------
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Event columns with the dtypes the loader gives, whichever engine produced them."""
-    kinds = {c.name: c.kind for c in TABLES["events"].columns}
+def _typed(frame: pd.DataFrame, table: str = "events") -> pd.DataFrame:
+    """Columns with the dtypes the loader gives, whichever engine produced them."""
+    kinds = {c.name: c.kind for c in TABLES[table].columns}
     out = {}
     for name in frame.columns:
         column, kind = frame[name], kinds.get(name, "id")
@@ -201,6 +205,11 @@ class Only:
 ANYWHERE = Only()
 SEARCH_KEEP_MAX = 2_000_000  # events matching a search kept as a table; more: searched each time
 SEARCHES_KEPT = 16  # searches kept per dataset version; later ones are searched each time
+# Beside a machine-coded feed, the curated events (a few hundred) are kept as a table of their
+# own, up to this many: the pages ask for them by default, and reading them out of the feed's
+# Parquet file cost 50-250 ms a question at 500,000 imported events.
+CURATED_KEPT_MAX = 100_000
+SOURCES_REMEMBERED = 50_000  # sources kept once looked up (see Store.sources_of)
 
 
 class Store:
@@ -223,7 +232,10 @@ class Store:
         self.status = dict(status)
         self._events = f"events_{version}"
         self._cube = f"cube_{version}"
+        self._sources = f"sources_{version}"
+        self._curated = f"curated_{version}"
         self._searches: dict[tuple[str, ...], str | None] = {}
+        self._looked_up: dict[str, tuple | None] = {}  # source id -> its row (None: no such id)
         self._lock = threading.Lock()
 
     # building ---------------------------------------------------------------------------
@@ -237,19 +249,27 @@ class Store:
         comparison: Comparison,
         frame: pd.DataFrame | None = None,
         parquet: Path | None = None,
+        sources: pd.DataFrame | Path | None = None,
     ) -> Store:
-        """Put the events (a typed frame, or Parquet read in place) into the configured engine
-        and build the daily cube once."""
+        """Put the events (a typed frame, or Parquet read in place) and the sources (the same;
+        none given: an empty table) into the configured engine and build the daily cube once."""
         store = cls(make_engine(config), version, status, comparison)
         periods = comparison.periods
         if parquet is not None:
-            store.engine.events_from_parquet(store._events, Path(parquet), periods)
+            store.engine.from_parquet(store._events, "events", Path(parquet), periods)
         elif frame is not None:
-            store.engine.events_from_frame(
-                store._events, frame[[c for c in q.EVENT_COLUMNS if c in frame]], periods
+            store.engine.from_frame(
+                store._events, "events", frame[[c for c in q.EVENT_COLUMNS if c in frame]], periods
             )
         else:
             raise ValueError("give the events as a frame or a Parquet path")
+        if isinstance(sources, Path):
+            store.engine.from_parquet(store._sources, "sources", sources)
+        else:
+            empty = pd.DataFrame({c: pd.Series(dtype="str") for c in q.SOURCE_COLUMNS})
+            store.engine.from_frame(
+                store._sources, "sources", empty if sources is None else sources
+            )
         backend = store.engine.backend()
         saved = _saved_cube(config, Path(parquet), comparison) if parquet is not None else None
         cube = q.daily_cube(backend.table(store._events), comparison)
@@ -258,10 +278,17 @@ class Store:
         # runs on whichever cursor (thread) executes it.
         store._tables = {
             name: ibis.table(backend.table(name).schema(), name=name)
-            for name in (store._events, store._cube)
+            for name in (store._events, store._cube, store._sources)
         }
         store.total = store._scalar(store.events().count())
+        store.source_total = int(store._scalar(store.sources().count()))
         store.machine_coded = int(store._scalar(q.machine_coded(store.events())))
+        curated = store.total - store.machine_coded
+        if store.machine_coded and curated <= CURATED_KEPT_MAX:
+            store.engine.keep(store._curated, q.curated(store.events()))
+            store._tables[store._curated] = ibis.table(
+                backend.table(store._curated).schema(), name=store._curated
+            )
         # Where every event is curated, the provenance columns say nothing: rows keep the
         # shape the curated dataset always had.
         store.columns = q.EVENT_COLUMNS if store.machine_coded else q.CURATED_COLUMNS
@@ -271,9 +298,9 @@ class Store:
     def for_dataset(
         cls, config: EngineConfig, dataset: Dataset, directory: Path, version: str
     ) -> Store:
-        """The events of a checked dataset: ``events.parquet`` read in place, CSV from the
-        loaded frame."""
-        parquet = events_parquet(directory)
+        """The events and sources of a checked dataset: Parquet read in place, CSV from the
+        loaded frames."""
+        parquet = parquet_of(directory, "events")
         return cls.open(
             config,
             version,
@@ -281,6 +308,9 @@ class Store:
             dataset.comparison,
             frame=None if parquet else dataset.events,
             parquet=parquet,
+            sources=parquet_of(directory, "sources")
+            if dataset.sources is None
+            else dataset.sources,
         )
 
     def events(self) -> ir.Table:
@@ -288,6 +318,9 @@ class Store:
 
     def cube(self) -> ir.Table:
         return self._tables[self._cube]
+
+    def sources(self) -> ir.Table:
+        return self._tables[self._sources]
 
     def cells(self, filters: Filters) -> set[tuple[str, str]]:
         return {cell for cell, value in self.status.items() if value in filters.statuses}
@@ -297,6 +330,14 @@ class Store:
 
     def _frame(self, expr: ir.Table) -> pd.DataFrame:
         return _typed(self.engine.backend().to_pandas(expr))
+
+    def _start(self, filters: Filters) -> tuple[ir.Table, Filters]:
+        """The events a question starts from, and what is left of the filters: the curated
+        events alone where only they are asked for and are kept apart from a feed, else the
+        matches of a kept search (``_searched``), else all."""
+        if filters.provenance == DEFAULT_ORIGIN and self._curated in self._tables:
+            return self._tables[self._curated], filters
+        return self._searched(filters)
 
     def _searched(self, filters: Filters) -> tuple[ir.Table, Filters]:
         """The events a question starts from, and what is left of the filters.
@@ -327,7 +368,7 @@ class Store:
         return name
 
     def matching(self, filters: Filters, only: Only = ANYWHERE, key_moments=False) -> ir.Table:
-        events, filters = self._searched(filters)
+        events, filters = self._start(filters)
         return q.matching(
             events,
             filters,
@@ -382,7 +423,7 @@ class Store:
         return self._frame(expr).iloc[::-1].reset_index(drop=True)
 
     def _cube_under(self, filters: Filters) -> ir.Table:
-        events, left = self._searched(filters)
+        events, left = self._start(filters)
         cells = self.cells(filters)
         if left is not filters:  # searched: the kept matches stand in for the events
             found = q.daily_cube(q.matching(events, left, cells, self.comparison), self.comparison)
@@ -418,13 +459,69 @@ class Store:
         machine = dataclasses.replace(filters, provenance="gdelt")
         return self._frame(q.trend(self.matching(machine), unit))
 
-    def cited_source_ids(self, filters: Filters) -> set[str]:
-        """The source ids cited by the matching events."""
-        cells = self.engine.backend().to_pandas(q.source_cells(self.matching(filters)))
-        ids: set[str] = set()
-        for cell in cells["source_ids"].dropna():
-            ids.update(cell.split(";"))
-        return ids
+    # the sources ----------------------------------------------------------------------------
+    #
+    # An imported dataset holds a source per article (half a million for 500,000 GDELT events),
+    # read in place from Parquet: any look-up reads the ids of all of them (50-100 ms there).
+    # The sources looked up are remembered (``SOURCES_REMEMBERED`` of them), so a page's
+    # tables and their source lists, and the next rerun, cost one look-up or none.
+
+    def sources_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The sources with these ids (those some shown rows cite), by publisher and title."""
+        ids = sorted({i for i in ids if i})
+        if len(ids) > SOURCES_REMEMBERED:
+            return self._sources_frame(q.ordered_sources(q.sources_among(self.sources(), ids)))
+        with self._lock:
+            missing = [i for i in ids if i not in self._looked_up]
+        if missing:
+            found = self._sources_frame(q.sources_among(self.sources(), missing))
+            rows = dict(zip(found["source_id"], found.itertuples(index=False), strict=True))
+            with self._lock:
+                if len(self._looked_up) + len(missing) > SOURCES_REMEMBERED:
+                    self._looked_up.clear()
+                self._looked_up.update({i: rows.get(i) for i in missing})
+        with self._lock:
+            records = [self._looked_up.get(i) for i in ids]
+        frame = pd.DataFrame.from_records(
+            [r for r in records if r is not None], columns=q.SOURCE_COLUMNS
+        )
+        return _typed(frame, "sources").sort_values(
+            ["publisher", "title", "source_id"], ignore_index=True
+        )
+
+    def cited_sources(
+        self, filters: Filters, also: Iterable[str] = (), limit: int | None = None, offset: int = 0
+    ) -> pd.DataFrame:
+        """The sources the matching events cite, and those of ``also`` (the ids the curated rows
+        under the filters cite), by publisher and title: ``limit`` of them from ``offset``."""
+        ids = self._cited_ids(filters, also)
+        if ids is not None:
+            end = None if limit is None else offset + limit
+            return self.sources_of(ids).iloc[offset:end].reset_index(drop=True)
+        page = q.page(self._cited(filters, also), q.SOURCE_ORDER, limit, offset)
+        return self._sources_frame(page)
+
+    def cited_counts(self, filters: Filters, also: Iterable[str] = ()) -> tuple[int, int]:
+        """How many sources ``cited_sources`` lists, and how many of them are primary."""
+        ids = self._cited_ids(filters, also)
+        if ids is not None:
+            kinds = self.sources_of(ids)["kind"]
+            return len(kinds), int((kinds == "primary").sum())
+        row = self.engine.backend().to_pandas(q.source_counts(self._cited(filters, also)))
+        return int(row["sources"].iloc[0]), int(row["primary"].fillna(0).iloc[0])
+
+    def _cited_ids(self, filters: Filters, also: Iterable[str]) -> set[str] | None:
+        """The ids the matching events and ``also`` cite; None when there are more than can be
+        remembered (the engine then answers from all the sources)."""
+        cited = q.cited_ids(self.matching(filters)).limit(SOURCES_REMEMBERED + 1)
+        ids = set(self.engine.backend().to_pandas(cited)["source_id"].dropna()) | set(also)
+        return ids if len(ids) <= SOURCES_REMEMBERED else None
+
+    def _cited(self, filters: Filters, also: Iterable[str]) -> ir.Table:
+        return q.cited_sources(self.sources(), self.matching(filters), set(also))
+
+    def _sources_frame(self, expr: ir.Table) -> pd.DataFrame:
+        return _typed(self.engine.backend().to_pandas(expr), "sources")
 
     def close(self) -> None:
         self.engine.close()

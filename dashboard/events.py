@@ -35,6 +35,7 @@ IBIS_TYPES = {
 EVENT_COLUMNS = [c.name for c in TABLES["events"].columns]
 OPTIONAL_COLUMNS = [c.name for c in TABLES["events"].optional_columns]
 CURATED_COLUMNS = [c for c in EVENT_COLUMNS if c not in OPTIONAL_COLUMNS]
+SOURCE_COLUMNS = [c.name for c in TABLES["sources"].columns]
 TREND_UNITS = {"week": "W", "month": "M"}
 Cell = tuple[str, str]  # (area_id, period)
 
@@ -72,19 +73,29 @@ def side_flag(comparison: Comparison, side: str) -> str:
     return f"side_{comparison.side_ids.index(side)}"
 
 
-def normalized(raw: ir.Table, periods: Iterable[Period]) -> ir.Table:
-    """The events with their declared types and their period, whatever types the file kept.
+def normalized(raw: ir.Table, periods: Iterable[Period], table: str = "events") -> ir.Table:
+    """A table (events or sources) with its declared types, whatever types the file kept, and
+    the events with their period.
 
-    CSV events arrive typed by the loader; Parquet may keep dates or flags as text: the casts
-    make both alike. An optional column the file lacks reads as its default.
+    CSV tables arrive typed by the loader; Parquet may keep dates or flags as text: the casts
+    make both alike, a blank date that may be blank reading as none. An optional column the
+    file lacks reads as its default.
     """
+
+    def value(c):
+        if c.name not in raw.columns:
+            return ibis.literal(c.default, type="string")
+        if c.kind == "date" and not c.required:
+            return raw[c.name].cast("string").strip().nullif("")
+        return raw[c.name]
+
     columns = {
-        c.name: (raw[c.name] if c.name in raw.columns else ibis.literal(c.default, type="string"))
-        .cast(IBIS_TYPES[c.kind])
-        .name(c.name)
-        for c in TABLES["events"].columns
+        c.name: value(c).cast(IBIS_TYPES[c.kind]).name(c.name) for c in TABLES[table].columns
     }
-    return raw.select(**columns).mutate(period=period_of(columns["date"], periods))
+    shaped = raw.select(**columns)
+    if table != "events":
+        return shaped
+    return shaped.mutate(period=period_of(columns["date"], periods))
 
 
 def area_cells(filters: Filters, cells: set[Cell]) -> list[Cell] | None:
@@ -167,18 +178,23 @@ NEWEST_FIRST = (ibis.desc("date"), ibis.asc("event_id"))
 
 
 def newest(events: ir.Table, limit: int | None = None, offset: int = 0) -> ir.Table:
-    """Newest first; events of one day by id, so every engine gives the same order.
+    """Newest first; events of one day by id, so every engine gives the same order."""
+    return page(events, NEWEST_FIRST, limit, offset)
+
+
+def page(table: ir.Table, order, limit: int | None = None, offset: int = 0) -> ir.Table:
+    """``limit`` rows (all if None) from ``offset`` in ``order``, which must leave no ties.
 
     A page past the first is cut by row number over that order: Ibis's own ``offset`` on
     PySpark numbers rows over no order and leaks its number column.
     """
     if offset:
-        position = ibis.row_number().over(order_by=NEWEST_FIRST)
-        numbered = events.mutate(_position=position)
+        position = ibis.row_number().over(order_by=order)
+        numbered = table.mutate(_position=position)
         end = numbered._position < offset + limit if limit is not None else ibis.literal(True)
-        page = numbered.filter(numbered._position >= offset, end)
-        return page.order_by(NEWEST_FIRST).drop("_position")
-    ordered = events.order_by(NEWEST_FIRST)
+        rows = numbered.filter(numbered._position >= offset, end)
+        return rows.order_by(order).drop("_position")
+    ordered = table.order_by(order)
     return ordered.limit(limit) if limit is not None else ordered
 
 
@@ -273,11 +289,46 @@ def trend(events: ir.Table, unit: str) -> ir.Table:
     return grouped.order_by(["date", "quad_class"])
 
 
+def curated(events: ir.Table) -> ir.Table:
+    """The curated events (hand-checked, not imported from a feed)."""
+    return events.filter(events.provenance == "curated")
+
+
 def machine_coded(events: ir.Table) -> ir.IntegerScalar:
     """How many events are not curated (imported from a machine-coded feed)."""
     return events.filter(events.provenance != "curated").count()
 
 
-def source_cells(events: ir.Table) -> ir.Table:
-    """The distinct ``source_ids`` cells of the events (few, even for millions of events)."""
-    return events.select("source_ids").distinct()
+# --- the sources they cite -------------------------------------------------------------------
+
+SOURCE_ORDER = (ibis.asc("publisher"), ibis.asc("title"), ibis.asc("source_id"))
+
+
+def sources_among(sources: ir.Table, ids: Iterable[str]) -> ir.Table:
+    """The sources with these ids."""
+    return sources.filter(sources.source_id.isin(sorted(ids)))
+
+
+def ordered_sources(sources: ir.Table) -> ir.Table:
+    """By publisher and title (as the Sources page lists them), ties by id."""
+    return sources.order_by(SOURCE_ORDER)
+
+
+def cited_ids(events: ir.Table) -> ir.Table:
+    """The distinct source ids the events cite (a column ``source_id``)."""
+    return events.select(source_id=events.source_ids.split(";").unnest()).distinct()
+
+
+def cited_sources(sources: ir.Table, events: ir.Table, also: set[str]) -> ir.Table:
+    """The sources the events cite, and those with an id in ``also``."""
+    cited = sources.source_id.isin(cited_ids(events).source_id)
+    if also:
+        cited = cited | sources.source_id.isin(sorted(also))
+    return sources.filter(cited)
+
+
+def source_counts(sources: ir.Table) -> ir.Table:
+    """One row: how many sources, and how many of them primary."""
+    return sources.aggregate(
+        sources=sources.count(), primary=(sources.kind == "primary").ifelse(1, 0).sum()
+    )

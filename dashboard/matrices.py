@@ -445,7 +445,8 @@ def event_choices(events: pd.DataFrame, limit: int, also: list[str]) -> dict[str
 def view_summary(dataset: Dataset, store: Store, filters: Filters) -> dict[str, object]:
     """The overview's counts under the filters, beside the whole dataset's (of the feed the
     filters choose, where the dataset holds machine-coded events)."""
-    tables = filtered_small_tables(dataset, store, filters)
+    tables = curated_tables(dataset, filters)
+    sources, primary = store.cited_counts(filters, also=curated_citations(tables))
     count, first, last = store.span(filters)
     feed = Filters(provenance=filters.provenance)
     return {
@@ -453,8 +454,8 @@ def view_summary(dataset: Dataset, store: Store, filters: Filters) -> dict[str, 
         "all_events": store.count(feed) if store.machine_coded else store.total,
         "areas": len(tables["areas"]),
         "countries": tables["impacts"]["country"].nunique(),
-        "sources": len(tables["sources"]),
-        "primary_sources": int((tables["sources"]["kind"] == "primary").sum()),
+        "sources": sources,
+        "primary_sources": primary,
         "first_date": first.date() if first is not None else None,
         "last_date": last.date() if last is not None else None,
         "updated": dataset.meta.get("updated", ""),
@@ -481,26 +482,26 @@ EXPORTED = ("events", *CURATED)  # the tables the filters reach in an export
 
 
 def filtered_tables(dataset: Dataset, store: Store, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Every table under the filters, events included, newest first (for exports)."""
-    tables = filtered_small_tables(dataset, store, filters)
-    tables["events"] = store.newest(filters)
-    return tables
+    """Every table under the filters (for exports): events newest first, sources those the
+    rows and the events cite, by publisher and title."""
+    tables = curated_tables(dataset, filters)
+    sources = store.cited_sources(filters, also=curated_citations(tables))
+    return {**tables, "sources": sources, "events": store.newest(filters)}
 
 
-def filtered_small_tables(
-    dataset: Dataset, store: Store, filters: Filters
-) -> dict[str, pd.DataFrame]:
-    """Every table but events under the filters; sources include those the events cite."""
-    tables = {name: filtered(dataset, name, filters) for name in CURATED}
+def curated_tables(dataset: Dataset, filters: Filters) -> dict[str, pd.DataFrame]:
+    """The areas and the curated tables under the filters."""
     areas = dataset.areas
     if filters.areas:
         areas = areas[areas["area_id"].isin(filters.areas)]
-    ids = store.cited_source_ids(filters)
-    for frame in tables.values():
-        for cell in frame["source_ids"].dropna().unique():
-            ids.update(cell.split(";"))
-    sources = dataset.sources[dataset.sources["source_id"].isin(ids)]
-    return {"areas": areas, **tables, "sources": sources}
+    return {"areas": areas, **{name: filtered(dataset, name, filters) for name in CURATED}}
+
+
+def curated_citations(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """The source ids the curated rows cite."""
+    return {
+        i for frame in tables.values() if "source_ids" in frame for i in ids_in(frame["source_ids"])
+    }
 
 
 def _names_of(cells: pd.Series, names: dict[str, str]) -> pd.Series:

@@ -8,6 +8,7 @@ shown with ``st.text`` or inside tables, never as Markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -74,7 +75,13 @@ class Context:
         return self.dataset.comparison
 
     def readable(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return matrices.readable(frame, self.names, self.dataset.sources, self.comparison)
+        cells = [frame["source_ids"]] if "source_ids" in frame else []
+        return matrices.readable(frame, self.names, self.cited(cells), self.comparison)
+
+    def cited(self, cells: list[pd.Series]) -> pd.DataFrame:
+        """The sources the ';'-separated cells cite, by publisher and title (asked of the store:
+        an imported dataset holds a source per article)."""
+        return self.store.sources_of(i for series in cells for i in matrices.ids_in(series))
 
 
 @st.cache_resource(
@@ -527,6 +534,18 @@ def events_table(
             column_config=EVENT_COLUMNS,
         )
     return events
+
+
+PAGE_SIZE = 1000  # rows of a long table shown at once
+
+
+def page_start(rows: int, key: str) -> int:
+    """A page number box where ``rows`` need more than one page; the first row of the page."""
+    pages = max(1, math.ceil(rows / PAGE_SIZE))
+    if pages == 1:
+        return 0
+    page = st.number_input(f"Page (of {pages:,}, {PAGE_SIZE:,} rows each)", 1, pages, 1, key=key)
+    return (page - 1) * PAGE_SIZE
 
 
 def page_choice(label: str, options: dict[str, str], param: str, key: str) -> str:

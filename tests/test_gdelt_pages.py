@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures
+from dashboard import figures, ui
 from dashboard.data import load_dataset
 from dashboard.engine import EngineConfig, Store
 from dashboard.filters import Filters, parse_query
@@ -146,3 +146,84 @@ def test_sources_page_explains_the_machine_coding(on_gdelt):
     headers = [h.value for h in app.header]
     assert "Machine-coded events: GDELT 2.0" in headers
     assert any("Its known noise" in m.value for m in app.markdown)
+
+
+# --- the sources: half a million on a real import, read in place, never loaded ----------------
+
+
+@pytest.fixture(scope="module")
+def gdelt_tables(gdelt_dir) -> dict[str, pd.DataFrame]:
+    """The imported dataset's tables as plain pandas read them, for the references below."""
+    tables = {
+        name: pd.read_csv(gdelt_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+        for name in ("positions", "outcomes", "impacts", "commitments")
+    }
+    events = pd.read_parquet(gdelt_dir / "events.parquet")
+    tables["curated_events"] = events[events.provenance == "curated"]
+    tables["sources"] = pd.read_parquet(gdelt_dir / "sources.parquet")
+    return tables
+
+
+def _listed(sources: pd.DataFrame, *cells: pd.Series) -> pd.DataFrame:
+    """The sources the ';'-separated cells cite, as the pages list them: by publisher, title."""
+    ids = {i for series in cells for cell in series for i in cell.split(";") if i}
+    cited = sources[sources.source_id.isin(ids)]
+    return cited.sort_values(["publisher", "title", "source_id"], ignore_index=True)
+
+
+def test_the_imported_sources_stay_on_disk(gdelt_dir, gdelt_tables):
+    dataset = load_dataset(gdelt_dir)
+    assert dataset.sources is None
+    assert dataset.rows("sources") == len(gdelt_tables["sources"])
+
+
+def test_compare_cites_the_sources_behind_an_area(on_gdelt, gdelt_tables):
+    app = open_app("compare")
+    assert_clean(app)
+    area = app.selectbox(key="compare_area").value
+    t = gdelt_tables
+    events = t["curated_events"]
+    expected = _listed(
+        t["sources"],
+        t["positions"].source_ids[t["positions"].area_id == area],
+        t["outcomes"].source_ids[t["outcomes"].area_id == area],
+        events.source_ids[events.area_ids.str.split(";").map(lambda areas: area in areas)],
+    )
+    shown = app.dataframe[-1].value  # "Sources behind this area"
+    assert list(shown.url) == list(expected.url)
+    assert list(shown.title) == list(expected.title)
+
+
+@pytest.mark.parametrize("provenance", ["curated", "both"])
+def test_the_sources_page_lists_what_the_rows_cite(on_gdelt, gdelt_tables, provenance):
+    app = open_app("sources", {"provenance": provenance})
+    assert_clean(app)
+    t = gdelt_tables
+    events = pd.read_parquet(on_gdelt / "events.parquet")
+    if provenance == "curated":
+        events = t["curated_events"]
+    curated = [t[name].source_ids for name in ("positions", "outcomes", "impacts", "commitments")]
+    expected = _listed(t["sources"], *curated, events.source_ids)
+    primary = int((expected.kind == "primary").sum())
+    assert app.caption[1].value.startswith(
+        f"{len(expected):,} sources cited by the rows under the filters ({primary:,} of them "
+        f"primary), of {len(t['sources']):,} in the dataset."
+    )
+    size = ui.PAGE_SIZE
+    assert list(app.dataframe[0].value.url) == list(expected.url[:size])
+    assert (len(expected) > size) == (provenance == "both")
+    if provenance == "both":  # GDELT's: one source per article, listed a page at a time
+        app.number_input(key="sources_page").set_value(2).run()
+        assert list(app.dataframe[0].value.url) == list(expected.url[size : 2 * size])
+
+
+def test_the_data_page_pages_through_the_cited_sources(on_gdelt, gdelt_tables):
+    app = open_app("data", {"provenance": "both", "table": "sources"})
+    assert_clean(app)
+    t = gdelt_tables
+    events = pd.read_parquet(on_gdelt / "events.parquet")
+    curated = [t[name].source_ids for name in ("positions", "outcomes", "impacts", "commitments")]
+    expected = _listed(t["sources"], *curated, events.source_ids)
+    assert any(f"Rows matching the filters: {len(expected):,}." in c.value for c in app.caption)
+    app.number_input(key="data_page").set_value(2).run()
+    assert list(app.dataframe[0].value.url) == list(expected.url[ui.PAGE_SIZE : 2 * ui.PAGE_SIZE])

@@ -89,15 +89,19 @@ def _parquet_copy(out: Path, frames: dict[str, pd.DataFrame]) -> Path:
 
 
 def _assert_same(directory: Path, right, right_store):
-    """The Parquet copy loads the same tables; its events (read in place, never into pandas)
-    answer the same as the CSV events."""
+    """The Parquet copy loads the same tables; its events and sources (read in place, never
+    into pandas) answer the same as the CSV ones."""
     left = load_dataset(directory)
     for name in TABLES:
-        if name != "events":
+        if name not in ("events", "sources"):
             pd.testing.assert_frame_equal(left.table(name), right.table(name), obj=name)
     assert left.events is None and left.event_rows == len(right.events)
+    assert left.sources is None and left.rows("sources") == len(right.sources)
     left_store = Store.for_dataset(EngineConfig(), left, directory, directory.name)
     pd.testing.assert_frame_equal(left_store.newest(Filters()), right_store.newest(Filters()))
+    every = right.sources["source_id"]
+    pd.testing.assert_frame_equal(left_store.sources_of(every), right_store.sources_of(every))
+    assert len(left_store.sources_of(every)) == len(every)
     assert left.meta == right.meta
 
 

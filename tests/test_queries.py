@@ -32,6 +32,8 @@ ENGINES = ("duckdb", pytest.param("pyspark", marks=pytest.mark.pyspark))
 DATASETS = ("shipped", "shipped-parquet", "synthetic-parquet")
 PAGE = (3, 7)  # offset, rows: a page of the Data table
 KEY_MOMENTS = 5
+ALSO = 3  # the first sources of the file join those the events cite (as the curated rows' do)
+SOURCE_PAGE = (2, 5)  # offset, rows: a page of the cited sources
 COUNTRY = "UKR"
 AREA_YEAR = ("ukraine", 2022)
 SPARK_SETTINGS = {
@@ -108,6 +110,12 @@ def reference(directory: Path, filters: Filters) -> dict:
             score[(area, int(event["date"][:4]))] += float(event["goldstein"])
     area, year = AREA_YEAR
     cited = {s for e in rows for s in e["source_ids"].split(";")}
+    sources = sorted(
+        read_rows(directory, "sources"), key=lambda s: (s["publisher"], s["title"], s["source_id"])
+    )
+    also = {s["source_id"] for s in read_rows(directory, "sources")[:ALSO]}
+    listed = [s for s in sources if s["source_id"] in cited | also]
+    source_offset, source_rows = SOURCE_PAGE
     key = [e for e in rows if e["key_moment"].lower() == "true"][:KEY_MOMENTS]
     offset, size = PAGE
     return {
@@ -118,6 +126,13 @@ def reference(directory: Path, filters: Filters) -> dict:
         "score": {k: round(v, 6) for k, v in score.items()},
         "per_month": dict(per_month),
         "cited": cited,
+        "also": also,
+        "cited_sources": [s["source_id"] for s in listed],
+        "cited_counts": (len(listed), sum(s["kind"] == "primary" for s in listed)),
+        "source_page": [
+            s["source_id"] for s in listed[source_offset : source_offset + source_rows]
+        ],
+        "sources_of": [s["source_id"] for s in sources if s["source_id"] in also],
         "key_moments": [e["event_id"] for e in reversed(key)],
         "country": [e["event_id"] for e in rows if COUNTRY in e["countries"].split(";")],
         "area_year": [
@@ -131,10 +146,12 @@ def reference(directory: Path, filters: Filters) -> dict:
 # --- the engine's answers -------------------------------------------------------------------
 
 
-def answers(store: Store, filters: Filters) -> dict[str, object]:
-    """Every question the pages ask, as the store answers it (frames and values)."""
+def answers(store: Store, filters: Filters, also: set[str]) -> dict[str, object]:
+    """Every question the pages ask, as the store answers it (frames and values); ``also``:
+    source ids cited beside the events."""
     offset, size = PAGE
     area, year = AREA_YEAR
+    source_offset, source_rows = SOURCE_PAGE
     return {
         "newest": store.newest(filters),
         "count": store.count(filters),
@@ -143,7 +160,11 @@ def answers(store: Store, filters: Filters) -> dict[str, object]:
         "cube": store.daily_cube(filters),
         "area_year": store.area_year(filters),
         "area_month": store.area_month(filters),
-        "cited": store.cited_source_ids(filters),
+        "cited": set(store.cited_sources(filters)["source_id"]),
+        "cited_sources": store.cited_sources(filters, also),
+        "cited_counts": store.cited_counts(filters, also),
+        "source_page": store.cited_sources(filters, also, source_rows, source_offset),
+        "sources_of": store.sources_of([*also, "no-such-source"]),
         "key_moments": store.key_moments(filters, KEY_MOMENTS),
         "country": store.newest(filters, only=Only(country=COUNTRY)),
         "country_count": store.count(filters, Only(country=COUNTRY)),
@@ -180,6 +201,10 @@ def assert_answers_equal_the_reference(got: dict, expected: dict) -> None:
     assert per_month == expected["per_month"]
     assert int(got["cube"]["events"].sum()) == sum(expected["per_year"].values())
     assert got["cited"] == expected["cited"]
+    assert list(got["cited_sources"]["source_id"]) == expected["cited_sources"]
+    assert got["cited_counts"] == expected["cited_counts"]
+    assert list(got["source_page"]["source_id"]) == expected["source_page"]
+    assert list(got["sources_of"]["source_id"]) == expected["sources_of"]
     assert list(got["key_moments"]["event_id"]) == expected["key_moments"]
     assert list(got["country"]["event_id"]) == expected["country"]
     assert got["country_count"] == len(expected["country"])
@@ -208,7 +233,7 @@ def _id(filters: Filters) -> str:
 def test_duckdb_answers_equal_the_reference(directories, request, dataset, filters):
     store = store_for("duckdb", dataset, directories, request)
     expected = reference(directories[dataset][1], filters)
-    assert_answers_equal_the_reference(answers(store, filters), expected)
+    assert_answers_equal_the_reference(answers(store, filters, expected["also"]), expected)
 
 
 # Spark answers in about a second per question here: the Parquet copy of the shipped data (the
@@ -225,11 +250,11 @@ SPARK_CASES = [
     ("dataset", "filters"), SPARK_CASES, ids=[f"{_id(f)}-{d}" for d, f in SPARK_CASES]
 )
 def test_pyspark_answers_equal_the_reference_and_duckdb(directories, request, dataset, filters):
-    spark = answers(store_for("pyspark", dataset, directories, request), filters)
-    assert_answers_equal_the_reference(spark, reference(directories[dataset][1], filters))
-    assert_engines_agree(
-        answers(store_for("duckdb", dataset, directories, request), filters), spark
-    )
+    expected = reference(directories[dataset][1], filters)
+    spark = answers(store_for("pyspark", dataset, directories, request), filters, expected["also"])
+    assert_answers_equal_the_reference(spark, expected)
+    duckdb = answers(store_for("duckdb", dataset, directories, request), filters, expected["also"])
+    assert_engines_agree(duckdb, spark)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -261,4 +286,17 @@ def test_a_directory_of_parquet_files_answers_like_one_file(
     store = Store.for_dataset(config, load_dataset(split), split, f"split_{engine}")
     whole = store_for(engine, "synthetic-parquet", directories, request)
     for filters in (Filters(), CASES[-1], Filters(search="Synthetic talks")):
-        assert_engines_agree(answers(whole, filters), answers(store, filters))
+        assert_engines_agree(answers(whole, filters, set()), answers(store, filters, set()))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("filters", CASES_WITH_COUNTRY[::4], ids=_id)
+def test_sources_too_many_to_remember_are_answered_by_the_engine(
+    directories, request, monkeypatch, engine, filters
+):
+    """Past ``SOURCES_REMEMBERED`` cited sources (GDELT chosen on an imported dataset: one
+    source per article), the engine lists, pages and counts them from all the sources."""
+    monkeypatch.setattr("dashboard.engine.SOURCES_REMEMBERED", 0)
+    store = store_for(engine, "shipped-parquet", directories, request)
+    expected = reference(directories["shipped-parquet"][1], filters)
+    assert_answers_equal_the_reference(answers(store, filters, expected["also"]), expected)

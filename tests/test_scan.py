@@ -1,8 +1,10 @@
-"""Parquet events are checked where they lie, as engine queries, with the CSV check's messages.
+"""Parquet events and sources are checked where they lie, as engine queries, with the CSV
+check's messages.
 
-Every broken case of ``tests/broken`` whose events.csv parses is replayed with its events as a
-Parquet file of text columns: the engine's check must then report exactly what the pandas check
-reports for the CSV, row for row (a Parquet file's first record is row 1, a CSV's row 2). A large
+Every broken case of ``tests/broken`` whose events.csv (or sources.csv) parses is replayed with
+that table as a Parquet file of text columns: the engine's check must then report exactly what
+the pandas check reports for the CSV, row for row (a Parquet file's first record is row 1, a
+CSV's row 2). A large
 file shows the exact row of a fault at 7,654,321, through ``check`` and the app's error page; a
 checked dataset is remembered by the fingerprint of its files.
 """
@@ -45,38 +47,57 @@ def _errors(directory: Path) -> list[DataError]:
     return []
 
 
-def _as_parquet_row(error: DataError) -> DataError:
+def _as_parquet_row(error: DataError, table: str = "events") -> DataError:
     """The CSV check's error as the Parquet check must word it."""
-    if error.file != "events.csv":
+    if error.file != f"{table}.csv":
         return error
     row = error.row - 1 if isinstance(error.row, int) else error.row
     message = re.sub(r"row (\d+) already", lambda m: f"row {int(m[1]) - 1} already", error.message)
-    return dataclasses.replace(error, file="events.parquet", row=row, message=message)
+    return dataclasses.replace(error, file=f"{table}.parquet", row=row, message=message)
 
 
-def _replayable(case: Path) -> bool:
-    """The case's events.csv parses as CSV, with no blank lines (which Parquet cannot hold)."""
-    if not (case / "events.csv").is_file() or (case / "events.parquet").exists():
+def _replayable(case: Path, table: str = "events") -> bool:
+    """The case's table parses as CSV, with no blank lines (which Parquet cannot hold)."""
+    if not (case / f"{table}.csv").is_file() or (case / f"{table}.parquet").exists():
         return False
-    raw, errors = read_table(case, EVENTS)
+    raw, errors = read_table(case, TABLES[table])
     return raw is not None and not errors and not raw.rows
 
 
 REPLAYED = [case for case in CASES if _replayable(case)]
+# Cases whose fault is in the sources or points at them (an unknown or an unused source).
+SOURCE_CASES = [
+    case
+    for case in CASES
+    if _replayable(case, "sources")
+    and any("source" in e.message or e.file == "sources.csv" for e in _errors(case))
+]
 
 
 def test_most_broken_cases_are_replayed_on_parquet():
     assert len(REPLAYED) >= 30, [case.name for case in REPLAYED]
+    assert len(SOURCE_CASES) >= 3, [case.name for case in SOURCE_CASES]
+
+
+def _replay(case: Path, tmp_path: Path, table: str) -> list[DataError]:
+    """The case's errors with ``table`` as a Parquet file of text columns."""
+    copy = shutil.copytree(case, tmp_path / case.name)
+    raw, _ = read_table(copy, TABLES[table])
+    pq.write_table(pa.Table.from_pandas(raw.frame, preserve_index=False), copy / f"{table}.parquet")
+    (copy / f"{table}.csv").unlink()
+    return sorted(_errors(copy))
 
 
 @pytest.mark.parametrize("case", REPLAYED, ids=[case.name for case in REPLAYED])
 def test_parquet_check_words_each_fault_as_the_csv_check(case, tmp_path):
     expected = sorted(_as_parquet_row(e) for e in _errors(case))
-    copy = shutil.copytree(case, tmp_path / case.name)
-    raw, _ = read_table(copy, EVENTS)
-    pq.write_table(pa.Table.from_pandas(raw.frame, preserve_index=False), copy / "events.parquet")
-    (copy / "events.csv").unlink()
-    assert sorted(_errors(copy)) == expected
+    assert _replay(case, tmp_path, "events") == expected
+
+
+@pytest.mark.parametrize("case", SOURCE_CASES, ids=[case.name for case in SOURCE_CASES])
+def test_parquet_sources_are_checked_in_place_as_the_csv(case, tmp_path):
+    expected = sorted(_as_parquet_row(e, "sources") for e in _errors(case))
+    assert _replay(case, tmp_path, "sources") == expected
 
 
 def _typed_events(rows: int) -> pa.Table:
@@ -229,4 +250,54 @@ def test_repeated_ids_are_found_when_grouped_in_several_passes(tmp_path, monkeyp
     assert sorted(str(e) for e in _errors(directory) if e.column == "event_id") == [
         "events.parquet:6:event_id: duplicate id 'e1': row 1 already has it",
         "events.parquet:7:event_id: duplicate id 'x0': row 4 already has it",
+    ]
+
+
+def _with_sources(tmp_path: Path, sources: pa.Table) -> Path:
+    directory = shutil.copytree(BASE, tmp_path / "dataset")
+    (directory / "sources.csv").unlink()
+    pq.write_table(sources, directory / "sources.parquet")
+    return directory
+
+
+def _base_sources() -> pa.Table:
+    import pandas as pd
+
+    frame = pd.read_csv(BASE / "sources.csv", dtype=str, keep_default_na=False)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def test_parquet_sources_are_checked_in_place_and_never_loaded(tmp_path):
+    directory = _with_sources(tmp_path, _base_sources())
+    dataset = load_dataset(directory)
+    assert dataset.sources is None and dataset.rows("sources") == 3
+    assert not dataset.remembered
+    assert load_dataset(directory).remembered  # unchanged files: not read again
+
+
+def test_parquet_sources_faults_name_file_row_and_column(tmp_path):
+    sources = pa.concat_tables([_base_sources(), _base_sources().slice(0, 1)])  # s1 twice
+    sources = _set(sources, "kind", 1, "blog")
+    sources = _set(sources, "published", 2, "2019-02-30")
+    sources = _set(sources, "url", 3, "javascript:alert(1)")
+    directory = _with_sources(tmp_path, sources)
+    assert sorted(str(e) for e in _errors(directory)) == [
+        "sources.parquet:2:kind: 'blog' must be one of: primary, wire, press",
+        "sources.parquet:3:published: not a real date in YYYY-MM-DD form: '2019-02-30'",
+        "sources.parquet:4:source_id: duplicate id 's1': row 1 already has it",
+        "sources.parquet:4:url: 'javascript:alert(1)' must be an http:// or https:// address",
+    ]
+
+
+def test_events_and_sources_both_in_parquet_are_compared_by_the_engine(tmp_path):
+    """The sources an event names must exist, and every source must be cited: with both tables
+    in Parquet (an import: half a million of each) the engine compares them."""
+    sources = pa.concat_tables([_base_sources(), _base_sources().slice(0, 1)])
+    sources = _set(_set(sources, "source_id", 3, "s4"), "url", 3, "https://example.org/s4")
+    directory = _with_sources(tmp_path, sources)
+    (directory / "events.csv").unlink()
+    pq.write_table(_set(_base_events(), "source_ids", 1, "s3;s9"), directory / "events.parquet")
+    assert sorted(str(e) for e in _errors(directory)) == [
+        "events.parquet:2:source_ids: unknown sources: 's9'",
+        "sources.parquet:4:source_id: source 's4' is cited by no row",
     ]

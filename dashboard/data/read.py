@@ -56,9 +56,9 @@ def find_files(directory: Path, table: Table) -> list[Path]:
     return [p for p in (parquet, text) if p.is_file() or (p is parquet and p.is_dir())]
 
 
-def events_parquet(directory: Path) -> Path | None:
-    """``events.parquet`` (a file or a directory of files) when the events are in Parquet."""
-    path = Path(directory) / "events.parquet"
+def parquet_of(directory: Path, name: str) -> Path | None:
+    """``NAME.parquet`` (a file or a directory of files) when the table is in Parquet."""
+    path = Path(directory) / f"{name}.parquet"
     return path if path.exists() else None
 
 

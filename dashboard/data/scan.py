@@ -24,7 +24,7 @@ from dashboard.config import EngineConfig, duckdb_settings
 from dashboard.data import validate
 from dashboard.data.errors import MAX_ERRORS_PER_COLUMN, WHOLE, DataError, more_errors
 from dashboard.data.read import RawTable, check_header
-from dashboard.data.tables import Column, Table
+from dashboard.data.tables import TABLES, Column, Table
 
 ROW = "_row"  # 0-based position of the record in its file
 FILE = "_file"
@@ -50,10 +50,36 @@ class ScannedTable:
         found = self.table.filter(self.table[column].isin(sorted(values))).select(column)
         return frozenset(self.backend.to_pandas(found.distinct())[column])
 
+    def values(self, column: str, multi: bool) -> ir.Table:
+        """The distinct values of the column, each ``;``-separated one of a multi-valued column,
+        as a table of one column, ``value``, on the check's engine."""
+        value = self.table[column].split(";").unnest() if multi else self.table[column]
+        return value.name("value").as_table().distinct()
+
+    def rows_not_among(self, column: str, among: ir.Table, message) -> list[DataError]:
+        """Rows whose ``column`` holds none of the ``value``s of ``among`` (sources no row
+        cites), in file order, worded by ``message(value)``; the first
+        ``MAX_ERRORS_PER_COLUMN`` and a count."""
+        t = self.table
+        missing = t.filter(t[column].notnull()).anti_join(among, t[column] == among.value)
+        count = int(self.backend.execute(missing.count()))
+        if not count:
+            return []
+        first = missing.order_by([FILE, ROW]).limit(MAX_ERRORS_PER_COLUMN)
+        rows = self.backend.to_pandas(first.select(column, ROW, FILE))
+        errors = [
+            DataError(
+                _file_label(self.path, Path(r[FILE])), int(r[ROW]) + 1, column, message(r[column])
+            )
+            for r in rows.to_dict("records")
+        ]
+        if count > MAX_ERRORS_PER_COLUMN:
+            errors.append(more_errors(self.path.name, column, count))
+        return errors
+
     def multi_values(self, column: str) -> set[str]:
         """Every ``;``-separated value the column holds (e.g. the sources the events cite)."""
-        values = self.table[column].split(";").unnest().name("value")
-        frame = self.backend.to_pandas(values.as_table().distinct())
+        frame = self.backend.to_pandas(self.values(column, multi=True))
         return set(frame["value"].dropna())
 
 
@@ -73,11 +99,13 @@ def scan(
     path: Path,
     table: Table,
     config: EngineConfig,
-    known: dict[str, frozenset[str]],
+    known: dict[str, frozenset[str] | ScannedTable],
     dates: validate.DateRange,
+    backend=None,
 ) -> tuple[ScannedTable | None, list[DataError]]:
     """Check the Parquet table at ``path`` against ``table``; ``known`` holds the ids its
-    references may name (areas, sources, ISO-3 codes)."""
+    references may name (areas, sources, ISO-3 codes), or the table checked in place that holds
+    them on ``backend`` (the check's engine, one per dataset: ``check_backend``)."""
     name = path.name
     try:
         schema = schema_of(path)
@@ -91,28 +119,29 @@ def scan(
         return None, errors
     if rows == 0:
         return None, [DataError(name, 1, WHOLE, "the table has a header but no rows")]
-    backend = _backend(config)
-    scanned = ScannedTable(path, rows, backend, _read(backend, path))
+    backend = backend or check_backend(config)
+    scanned = ScannedTable(path, rows, backend, _read(backend, path, table.name))
     types = {field.name: field.type for field in schema}
     return scanned, _column_errors(scanned, table, types, known, dates)
 
 
-def _backend(config: EngineConfig):
+def check_backend(config: EngineConfig):
+    """An embedded DuckDB with the check's memory limit."""
     import duckdb
 
     connection = duckdb.connect(":memory:", config=duckdb_settings(config, checking=True))
     return ibis.duckdb.from_connection(connection)
 
 
-def _read(backend, path: Path) -> ir.Table:
+def _read(backend, path: Path, name: str) -> ir.Table:
     pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
     literal = "'" + pattern.replace("'", "''") + "'"
     backend.raw_sql(
-        "CREATE VIEW scanned AS SELECT * EXCLUDE (file_row_number, filename), "
+        f'CREATE VIEW "scanned_{name}" AS SELECT * EXCLUDE (file_row_number, filename), '
         f"file_row_number AS {ROW}, filename AS {FILE} "
         f"FROM read_parquet({literal}, file_row_number = true, filename = true)"
     )
-    return backend.table("scanned")
+    return backend.table(f"scanned_{name}")
 
 
 # --- per column ---------------------------------------------------------------------------
@@ -213,7 +242,17 @@ def _text_fails(column: Column, value, known: dict[str, frozenset[str]], scanned
     return checks
 
 
-def _unknown_ids(scanned: ScannedTable, column: Column, known: frozenset[str]) -> list[str]:
+def _unknown_ids(
+    scanned: ScannedTable, column: Column, known: frozenset[str] | ScannedTable
+) -> list[str]:
+    """The values of ``column`` that name no known id (of a table checked in place beside it,
+    on the same engine, or of a set)."""
+    if isinstance(known, ScannedTable):  # half a million sources: compared by the engine
+        ids = known.table.select(value=known.table[TABLES[column.references].id_column])
+        values = scanned.values(column.name, column.multi)
+        unknown = values.filter(values.value.notnull()).anti_join(ids, "value")
+        frame = scanned.backend.to_pandas(unknown.order_by("value").limit(MAX_UNKNOWN_IDS))
+        return list(frame["value"])
     if column.multi:
         values = scanned.multi_values(column.name)
     else:
@@ -268,7 +307,7 @@ def _worded(
     column: Column,
     failing: ir.BooleanValue,
     count: int,
-    known: dict[str, frozenset[str]],
+    known: dict[str, frozenset[str] | ScannedTable],
     dates: validate.DateRange,
 ) -> list[DataError]:
     """The messages of the first failing rows of ``column``, worded by ``validate``, and a count
@@ -278,6 +317,11 @@ def _worded(
     single = Table(table.name, table.description, (dataclasses.replace(column, unique=False),))
     extra = ["date_precision"] if column.name == "date" and "date_precision" in t.columns else []
     rows = scanned.backend.to_pandas(first.select(column.name, *extra, ROW, FILE))
+    reference = known.get(column.references)
+    if isinstance(reference, ScannedTable):  # the ids among these few rows' values, as a set
+        named = {v for cell in rows[column.name].dropna() for v in str(cell).split(";")}
+        id_column = TABLES[column.references].id_column
+        known = {**known, column.references: reference.ids_among(id_column, named)}
     errors = []
     for raw in _raw_tables(scanned, rows):
         errors += _messages(raw, single, column, known, dates)

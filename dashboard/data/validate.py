@@ -339,7 +339,11 @@ def check_unused_sources(
     typed_sources: pd.DataFrame, raw: RawTable, cited: set[str]
 ) -> list[DataError]:
     unused = ~typed_sources["source_id"].isin(cited)
-    return _errors_at(raw, unused, "source_id", lambda v: f"source {show(v)} is cited by no row")
+    return _errors_at(raw, unused, "source_id", unused_source_message)
+
+
+def unused_source_message(source_id: object) -> str:
+    return f"source {show(source_id)} is cited by no row"
 
 
 def check_one_per_cell(

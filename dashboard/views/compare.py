@@ -37,13 +37,13 @@ else:
 
 st.subheader("Positions and outcomes side by side")
 table = matrices.side_by_side(positions, outcomes, ctx.shown, comparison)
-sources = ctx.dataset.sources
 other_voices = ", ".join(a.name for a in comparison.actors if a.role == "stating") or "Other voices"
 source_columns = {
     **{f"{side}_source_ids": f"{name} sources" for side, name in sides.items()},
     "other_source_ids": f"{other_voices} sources",
     "source_ids": "Outcome sources",
 }
+sources = ctx.cited([table[c] for c in source_columns])
 position_columns = [f"{side}_position" for side in sides]
 shown = ctx.readable(
     table[["area", "period", *position_columns, "other_positions"]]
@@ -203,9 +203,8 @@ events = ui.events_table(
     "compare_events",
     Only(area=area_id, year=year),
 )
-cited = matrices.cited_sources(
-    [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]],
-    sources,
+cited = ctx.cited(
+    [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]]
 )
 st.caption("Sources behind this area")
 ui.sources_table(cited, key="compare_sources")

@@ -1,19 +1,17 @@
 """Data: every table under the active filters, paged, each downloadable as CSV; all as a zip."""
 
-import math
-
 import streamlit as st
 
 from dashboard import export, matrices, ui
 from dashboard.data.tables import TABLES
 
-PAGE_SIZE = 1000
-
 ctx = ui.context()
-tables = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)
+tables = matrices.curated_tables(ctx.dataset, ctx.filters)
+cited = matrices.curated_citations(tables)  # with those the events cite: the sources shown
 counts = {
     "events": ctx.store.count(ctx.filters),
     **{name: len(frame) for name, frame in tables.items()},
+    "sources": ctx.store.cited_counts(ctx.filters, cited)[0],
 }
 
 st.title("Data")
@@ -28,15 +26,13 @@ table_name = ui.page_choice("Table", {t: t.capitalize() for t in counts}, "table
 
 rows = counts[table_name]
 st.caption(f"{TABLES[table_name].description} Rows matching the filters: {rows:,}.")
-pages = max(1, math.ceil(rows / PAGE_SIZE))
-page = 1
-if pages > 1:
-    page = st.number_input(f"Page (of {pages:,}, {PAGE_SIZE:,} rows each)", 1, pages, 1)
-start = (page - 1) * PAGE_SIZE
+start = ui.page_start(rows, key="data_page")
 if table_name == "events":
-    shown = ctx.store.newest(ctx.filters, PAGE_SIZE, offset=start)
+    shown = ctx.store.newest(ctx.filters, ui.PAGE_SIZE, offset=start)
+elif table_name == "sources":
+    shown = ctx.store.cited_sources(ctx.filters, cited, ui.PAGE_SIZE, offset=start)
 else:
-    shown = tables[table_name].iloc[start : start + PAGE_SIZE]
+    shown = tables[table_name].iloc[start : start + ui.PAGE_SIZE]
 if not rows:
     ui.empty_state(table_name)
 ui.grid(
@@ -44,11 +40,10 @@ ui.grid(
     column_config=ui.column_config(table_name),
     key="data_frame",
 )
-full_table = (
-    (lambda: ctx.store.newest(ctx.filters))
-    if table_name == "events"
-    else (lambda: tables[table_name])
-)
+full_table = {
+    "events": lambda: ctx.store.newest(ctx.filters),
+    "sources": lambda: ctx.store.cited_sources(ctx.filters, cited),
+}.get(table_name, lambda: tables[table_name])
 ui.download_csv(full_table, table_name, ctx.filters, "dl_table", rows=rows)
 st.download_button(
     "Download all filtered tables, licence and citation (zip)",

@@ -63,7 +63,7 @@ if country:
     events = ui.events_table(ctx, "involving this country", "map_events", Only(country=country))
     st.caption("Sources")
     ui.sources_table(
-        matrices.cited_sources([rows["source_ids"], events["source_ids"]], ctx.dataset.sources),
+        ctx.cited([rows["source_ids"], events["source_ids"]]),
         key="map_sources",
     )
 

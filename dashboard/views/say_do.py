@@ -78,7 +78,7 @@ if cell:
     else:
         st.caption("No events are cited as evidence in this cell.")
     st.caption("Sources of the statements and of the evidence")
-    ui.sources_table(matrices.cited_sources(cited, ctx.dataset.sources), key="say_do_sources")
+    ui.sources_table(ctx.cited(cited), key="say_do_sources")
 
 st.subheader("All commitments under the filters")
 shown = ctx.readable(

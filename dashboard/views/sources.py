@@ -8,19 +8,27 @@ from dashboard.data.tables import INTENSITY_SCALE, STANCE_SCALE
 from dashboard.gdelt.layout import shipped_mappings
 
 ctx = ui.context()
-sources = matrices.filtered_small_tables(ctx.dataset, ctx.store, ctx.filters)["sources"]
+cited = matrices.curated_citations(matrices.curated_tables(ctx.dataset, ctx.filters))
+count, primary = ctx.store.cited_counts(ctx.filters, cited)
 
 st.title("Sources & methodology")
 ui.filter_caption(ctx, ("events", "positions", "outcomes", "impacts"))
-primary = int((sources["kind"] == "primary").sum())
-everything = len(ctx.dataset.sources)
 st.caption(
-    f"{ui.plural(len(sources), 'source')} cited by the rows under the filters "
-    f"({primary:,} of them primary), of {everything:,} in the dataset. "
+    f"{ui.plural(count, 'source')} cited by the rows under the filters "
+    f"({primary:,} of them primary), of {ctx.store.source_total:,} in the dataset. "
     "Every row of the data cites one or more."
 )
-ui.sources_table(sources.sort_values(["publisher", "title"]), key="all_sources")
-ui.download_csv(sources, "sources", ctx.filters, "dl_sources")
+start = ui.page_start(count, key="sources_page")
+ui.sources_table(
+    ctx.store.cited_sources(ctx.filters, cited, ui.PAGE_SIZE, offset=start), key="all_sources"
+)
+ui.download_csv(
+    lambda: ctx.store.cited_sources(ctx.filters, cited),
+    "sources",
+    ctx.filters,
+    "dl_sources",
+    rows=count,
+)
 
 st.header("Scales")
 left, right = st.columns(2)

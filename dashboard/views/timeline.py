@@ -93,8 +93,6 @@ for row in detail.itertuples(index=False):
         st.text(row.description)
 if chosen:
     ui.sources_table(
-        matrices.cited_sources(
-            [events.loc[events["event_id"].isin(chosen), "source_ids"]], ctx.dataset.sources
-        ),
+        ctx.cited([events.loc[events["event_id"].isin(chosen), "source_ids"]]),
         key="timeline_sources",
     )

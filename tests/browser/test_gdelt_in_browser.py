@@ -41,8 +41,9 @@ def test_events_from_switches_the_feed_and_lives_in_the_url(page, gdelt_server):
 def test_the_trend_is_drawn_and_passes_axe(browser, gdelt_dir, gdelt_server, outside, scheme):
     page = harness.new_page(browser, outside, color_scheme=scheme)
     try:
-        for path in ("overview", "timeline", "sources"):
-            harness.open_page(page, gdelt_server, path)
+        # Sources with both feeds: more sources than one page, so the page box is drawn too.
+        for path, query in (("overview", ""), ("timeline", ""), ("sources", "provenance=both")):
+            harness.open_page(page, gdelt_server, path, query)
             assert harness.exceptions(page) == []
             if path != "sources":
                 page.get_by_text("Events per week").first.wait_for()
