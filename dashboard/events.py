@@ -214,6 +214,38 @@ def daily_cube(events: ir.Table, comparison: Comparison) -> ir.Table:
     )
 
 
+def daily_totals(events: ir.Table, comparison: Comparison) -> ir.Table:
+    """Per day, side flags and provenance: how many events (each counted once, whatever its
+    areas). Counts and date spans without an area filter are read from it."""
+    flags = {
+        side_flag(comparison, side): holds_any(events.actors, comparison.actors_of(side))
+        for side in comparison.side_ids
+    }
+    flagged = events.mutate(**flags)
+    return flagged.group_by(["date", "period", *flags, "provenance"]).aggregate(
+        events=flagged.count()
+    )
+
+
+def totals_span(totals: ir.Table, filters: Filters, comparison: Comparison) -> ir.Table:
+    """One row: how many events the totals hold under the filters (no area, status or search
+    filter: those need each event's areas or texts), and the first and last of their dates."""
+    conditions = _common(totals, filters)
+    if filters.side:
+        conditions.append(totals[side_flag(comparison, filters.side)])
+    chosen = totals.filter(*conditions) if conditions else totals
+    return chosen.aggregate(
+        events=chosen.events.sum().fill_null(0),
+        first_date=chosen.date.min(),
+        last_date=chosen.date.max(),
+    )
+
+
+def key_moments(events: ir.Table) -> ir.Table:
+    """The events marked as key moments: a few dozen, however many events there are."""
+    return events.filter(events.key_moment.fill_null(False))
+
+
 def cube_keys(cube: ir.Table) -> list[str]:
     """Day, period, area and side flags: the cube's columns but its sums and provenance."""
     return [c for c in cube.columns if c not in (*CUBE_SUMS, "provenance")]
