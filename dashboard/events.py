@@ -201,26 +201,36 @@ def page(table: ir.Table, order, limit: int | None = None, offset: int = 0) -> i
 CUBE_SUMS = ("events", "goldstein_sum")
 
 
-def daily_cube(events: ir.Table, comparison: Comparison) -> ir.Table:
-    """Per day, area (an event counts in each of its areas), side flags and provenance: count and
-    score sum."""
-    flags = {
+def side_flags(events: ir.Table, comparison: Comparison) -> dict[str, ir.BooleanValue]:
+    """Each side's flag column: whether an actor of that side took part in the event."""
+    return {
         side_flag(comparison, side): holds_any(events.actors, comparison.actors_of(side))
         for side in comparison.side_ids
     }
+
+
+def daily_cube(events: ir.Table, comparison: Comparison) -> ir.Table:
+    """Per day, area (an event counts in each of its areas), side flags and provenance: count and
+    score sum."""
+    flags = side_flags(events, comparison)
     flagged = events.mutate(**flags, area_id=events.area_ids.split(";").unnest())
     return flagged.group_by(["date", "period", "area_id", *flags, "provenance"]).aggregate(
         events=flagged.count(), goldstein_sum=flagged.goldstein.sum()
     )
 
 
+def _flagged(table: ir.Table, filters: Filters, comparison: Comparison) -> list[ir.BooleanValue]:
+    """The provenance, period, date and side conditions on a table of side flags (a cube)."""
+    conditions = _common(table, filters)
+    if filters.side:
+        conditions.append(table[side_flag(comparison, filters.side)])
+    return conditions
+
+
 def daily_totals(events: ir.Table, comparison: Comparison) -> ir.Table:
     """Per day, side flags and provenance: how many events (each counted once, whatever its
     areas). Counts and date spans without an area filter are read from it."""
-    flags = {
-        side_flag(comparison, side): holds_any(events.actors, comparison.actors_of(side))
-        for side in comparison.side_ids
-    }
+    flags = side_flags(events, comparison)
     flagged = events.mutate(**flags)
     return flagged.group_by(["date", "period", *flags, "provenance"]).aggregate(
         events=flagged.count()
@@ -230,9 +240,7 @@ def daily_totals(events: ir.Table, comparison: Comparison) -> ir.Table:
 def totals_span(totals: ir.Table, filters: Filters, comparison: Comparison) -> ir.Table:
     """One row: how many events the totals hold under the filters (no area, status or search
     filter: those need each event's areas or texts), and the first and last of their dates."""
-    conditions = _common(totals, filters)
-    if filters.side:
-        conditions.append(totals[side_flag(comparison, filters.side)])
+    conditions = _flagged(totals, filters, comparison)
     chosen = totals.filter(*conditions) if conditions else totals
     return chosen.aggregate(
         events=chosen.events.sum().fill_null(0),
@@ -268,9 +276,7 @@ def cube_matching(
     cube: ir.Table, filters: Filters, cells: set[Cell], comparison: Comparison
 ) -> ir.Table:
     """The cube's rows under the filters: only areas (and periods) an event passes through."""
-    conditions = _common(cube, filters)
-    if filters.side:
-        conditions.append(cube[side_flag(comparison, filters.side)])
+    conditions = _flagged(cube, filters, comparison)
     terms = area_cells(filters, cells)
     if terms is not None:
         conditions.append(_in_cells(lambda a: cube.area_id == a, cube.period, terms))
