@@ -29,6 +29,7 @@ PAGE_PARAMS = (
     "trend",
     "change_from",
     "change_to",
+    "section",
 )  # owned by single pages, kept as they are
 # "Events from": the curated record by default; machine-coded events only when chosen.
 BOTH = "both"

@@ -187,7 +187,12 @@ def test_every_page_reads_well_with_three_sides(three_dir):
     assert side.options == ["All sides", "Side US", "Side CN", "Side EU"]
     compare = drawn["compare"]
     assert compare.title[0].value == "Compare the 3 sides"
-    side_by_side = compare.dataframe[0].value
+    section = compare.button_group(key="compare_section")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DASHBOARD_DATA_DIR", str(three_dir))
+        section.set_value("side_by_side").run()
+        side_by_side = compare.dataframe[0].value
+        compare.button_group(key="compare_section").set_value("change").run()
     assert {f"{s}_position" for s in THREE_SIDES} <= set(side_by_side.columns)
     assert [s.value for s in compare.selectbox if s.label in ("From", "To")] == ["p1", "p3"]
 
@@ -195,6 +200,7 @@ def test_every_page_reads_well_with_three_sides(three_dir):
 def test_the_period_change_can_be_any_two_periods(three_dir):
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     app.switch_page("views/compare.py")
+    app.query_params["section"] = "change"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DASHBOARD_DATA_DIR", str(three_dir))
         app.run()

@@ -14,7 +14,7 @@ from tests.shipped_comparison import AREA_IDS
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
     "overview": ("views/overview.py", "US–Russia relations under Trump and Putin", 1),
-    "compare": ("views/compare.py", "Compare the two sides", 2),
+    "compare": ("views/compare.py", "Compare the two sides", 1),
     "say_do": ("views/say_do.py", "Say vs do", 1),
     "map": ("views/impact_map.py", "Impact map", 1),
     "timeline": ("views/timeline.py", "Timeline", 1),
@@ -179,12 +179,46 @@ def test_compare_follows_the_area_filter():
     stance = app.get("plotly_chart")[0].proto.spec
     assert '"Counter-terrorism"' not in stance and '"Ukraine"' in stance
     assert app.selectbox(key="compare_area").options == ["Ukraine", "Arms control"]
+    app.button_group(key="compare_section").set_value("side_by_side").run()
+    assert app.query_params["section"] == "side_by_side"
     assert "Counter-terrorism" not in {str(v) for v in app.dataframe[0].value["area"]}
 
 
+COMPARE_SECTIONS = {  # section -> its subheader, and the charts and tables it draws
+    "stance": ("Stated stance per area", 1, 0),
+    "side_by_side": ("Positions and outcomes side by side", 0, 2),
+    "events": ("Events per area and year", 1, 0),
+    "change": ("One period against another", 0, 1),
+}
+
+
+@pytest.mark.parametrize("section", list(COMPARE_SECTIONS))
+def test_compare_draws_only_the_section_in_the_link(section):
+    """One section at a time, chosen in the link; the record behind an area is always there."""
+    app = open_app("compare", {"section": section})
+    assert_clean(app)
+    heading, charts, tables = COMPARE_SECTIONS[section]
+    headings = [h.value for h in app.subheader]
+    assert headings == [heading, "The record behind an area"]
+    assert app.button_group(key="compare_section").value == section
+    assert len(plotly_charts(app)) == charts
+    events = 1  # the record's events table
+    assert len(app.dataframe) == tables + events + 1  # + the sources behind the area
+
+
+@pytest.mark.parametrize("section", ["stance", "side_by_side"])
+def test_compare_section_choice_keeps_the_other_view_settings(section):
+    app = open_app("compare", {"area": "arms_control", "change_from": "term2"})
+    app.button_group(key="compare_section").set_value(section).run()
+    assert app.query_params.get("section") == (None if section == "stance" else section)
+    assert app.query_params["area"] == "arms_control"
+    assert app.query_params["change_from"] == "term2"
+
+
+@pytest.mark.parametrize("section", list(COMPARE_SECTIONS))
 @pytest.mark.parametrize("status", ["stalled", "ongoing", "implemented"])
-def test_status_filter_shows_no_raw_missing_values(status):
-    app = open_app("compare", {"status": status})
+def test_status_filter_shows_no_raw_missing_values(status, section):
+    app = open_app("compare", {"status": status, "section": section})
     assert_clean(app)
     shown = all_text(app)
     assert "nan" not in shown.split() and "None" not in shown
@@ -239,7 +273,7 @@ def test_sources_page_lists_only_sources_the_filtered_rows_cite():
 
 
 def test_congress_positions_appear_on_compare():
-    app = open_app("compare", {"area": "trade_sanctions"})
+    app = open_app("compare", {"area": "trade_sanctions", "section": "side_by_side"})
     assert "US Congress" in " ".join(c.value for c in app.caption)
     assert any("CAATSA" in t.value for t in app.text)
     side = app.dataframe[0].value

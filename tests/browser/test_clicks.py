@@ -48,6 +48,10 @@ def test_stance_cell_click_shows_that_areas_record(page, server):
 
 def test_events_per_year_cell_click_lists_that_years_events(page, server):
     harness.open_page(page, server, "compare")
+    assert page.locator(".st-key-area_year").count() == 0  # one section drawn at a time
+    page.locator(".st-key-compare_section").get_by_role("radio", name="Events per year").click()
+    harness.wait_idle(page)
+    assert "section=events" in page.url
     click_cell(page, "area_year", "2025", "Ukraine")
     expect(page.locator(".st-key-compare_area input")).to_have_value("Ukraine")
     expect(page.locator(".st-key-compare_year input")).to_have_value("2025")

@@ -35,6 +35,21 @@ def test_page_renders_without_exception_and_passes_axe(page, server, path):
     assert harness.axe_violations(page) == []
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("section", ["side_by_side", "events", "change"])
+def test_every_compare_section_passes_axe(browser, server, section, scheme):
+    """The default section is checked with the page; the others are drawn only when chosen."""
+    outside = harness.OutsideRequests()
+    page = harness.new_page(browser, outside, color_scheme=scheme)
+    try:
+        harness.open_page(page, server, "compare", f"section={section}")
+        assert harness.exceptions(page) == []
+        assert harness.axe_violations(page) == []
+    finally:
+        page.context.close()
+    assert outside.urls == []
+
+
 DRAWN_SHAPES = """sel => [...document.querySelectorAll(sel)]
     .filter(e => e.getBoundingClientRect().width > 0).length"""
 

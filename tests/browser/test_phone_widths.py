@@ -20,7 +20,14 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-CHART_PAGES = {"overview": 1, "compare": 2, "map": 1, "timeline": 1}  # page -> charts drawn
+# view -> (page, query, charts drawn); Compare draws one section at a time
+CHART_PAGES = {
+    "overview": ("overview", "", 1),
+    "compare": ("compare", "", 1),
+    "compare-events": ("compare", "section=events", 1),
+    "map": ("map", "", 1),
+    "timeline": ("timeline", "", 1),
+}
 MIN_PLOT_WIDTH = 300  # px of a 390 px viewport (the chart itself gets 358)
 MIN_CELL_WIDTH = 45  # px: "16" over "+2.1" in 12 px type
 
@@ -55,22 +62,22 @@ def screenshots(tmp_path_factory) -> Path:
     return directory
 
 
-def _charts(page, path: str) -> list:
+def _charts(page, view: str) -> list:
     charts = page.locator('[data-testid="stPlotlyChart"]')
     page.wait_for_function(
         f"document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= "
-        f"{CHART_PAGES[path]}",
+        f"{CHART_PAGES[view][2]}",
         timeout=30_000,
     )
     return [charts.nth(i) for i in range(charts.count())]
 
 
-def _measured(page, path: str, shots: Path, label: str) -> list[dict]:
+def _measured(page, view: str, shots: Path, label: str) -> list[dict]:
     found = []
-    for number, chart in enumerate(_charts(page, path)):
+    for number, chart in enumerate(_charts(page, view)):
         chart.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
-        chart.screenshot(path=str(shots / f"{path}-{number}-{label}.png"))
+        chart.screenshot(path=str(shots / f"{view}-{number}-{label}.png"))
         found.append(chart.evaluate(MEASURE))
     return found
 
@@ -91,16 +98,17 @@ def _check(chart: dict, width: int) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", list(CHART_PAGES))
-def test_charts_read_at_phone_and_desktop_width(browser, server, screenshots, path, scheme):
+@pytest.mark.parametrize("view", list(CHART_PAGES))
+def test_charts_read_at_phone_and_desktop_width(browser, server, screenshots, view, scheme):
+    path, query, drawn = CHART_PAGES[view]
     outside = harness.OutsideRequests()
     for viewport in (PHONE, DESKTOP):
         page = harness.new_page(browser, outside, viewport=viewport, color_scheme=scheme)
         try:
-            harness.open_page(page, server, path)
+            harness.open_page(page, server, path, query)
             label = f"{viewport['width']}-{scheme}"
-            charts = _measured(page, path, screenshots, label)
-            assert len(charts) == CHART_PAGES[path]
+            charts = _measured(page, view, screenshots, label)
+            assert len(charts) == drawn
             for chart in charts:
                 _check(chart, viewport["width"])
         finally:
