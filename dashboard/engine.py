@@ -238,6 +238,9 @@ class Store:
         self._curated = f"curated_{version}"
         self._searches: dict[tuple[str, ...], str | None] = {}
         self._looked_up: dict[str, tuple | None] = {}  # source id -> its row (None: no such id)
+        # The last cited-ids question and its answer: a page asks for the count of the sources
+        # and for a page of them under the same filters, and one look-up serves both.
+        self._last_cited: tuple[tuple, set[str] | None] | None = None
         self._lock = threading.Lock()
 
     # building ---------------------------------------------------------------------------
@@ -396,8 +399,8 @@ class Store:
 
     @staticmethod
     def _from_totals(filters: Filters) -> bool:
-        """Whether the daily totals answer a count: no filter needs an event's areas or text."""
-        return not (filters.areas or filters.statuses or filters.search)
+        """Whether the daily totals answer a count: no filter needs an event's text."""
+        return not filters.search
 
     def newest(
         self, filters: Filters, limit: int | None = None, offset: int = 0, only: Only = ANYWHERE
@@ -461,7 +464,8 @@ class Store:
     def span(self, filters: Filters) -> tuple[int, pd.Timestamp | None, pd.Timestamp | None]:
         """How many events match, and the first and last of their dates."""
         if self._from_totals(filters):
-            expr = q.totals_span(self._tables[self._totals], filters, self.comparison)
+            totals = self._tables[self._totals]
+            expr = q.totals_span(totals, filters, self.cells(filters), self.comparison)
         else:
             expr = q.span(self.matching(filters))
         row = self._frame(expr).iloc[0]
@@ -533,8 +537,15 @@ class Store:
         """The ids the matching events and ``also`` cite; None when there are more than can be
         remembered (the engine then answers from all the sources)."""
         cited = q.cited_ids(self.matching(filters)).limit(SOURCES_REMEMBERED + 1)
+        asked = (cited.op(), frozenset(also))  # ibis expressions compare by structure
+        with self._lock:
+            if self._last_cited is not None and self._last_cited[0] == asked:
+                return self._last_cited[1]
         ids = set(self.engine.backend().to_pandas(cited)["source_id"].dropna()) | set(also)
-        return ids if len(ids) <= SOURCES_REMEMBERED else None
+        ids = ids if len(ids) <= SOURCES_REMEMBERED else None
+        with self._lock:
+            self._last_cited = (asked, ids)
+        return ids
 
     def _cited(self, filters: Filters, also: Iterable[str]) -> ir.Table:
         return q.cited_sources(self.sources(), self.matching(filters), set(also))

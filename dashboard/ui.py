@@ -452,6 +452,15 @@ def sources_table(sources: pd.DataFrame, key: str) -> None:
     )
 
 
+def sources_on_demand(sources: pd.DataFrame, label: str, key: str) -> None:
+    """The sources table in an expander, drawn only once the reader opens it: a table the
+    browser redraws on every filter change costs about 70 ms (make bench, Compare)."""
+    box = st.expander(f"{label} ({len(sources):,})", key=f"{key}_open", on_change="rerun")
+    if box.open:
+        with box:
+            sources_table(sources, key)
+
+
 def citation(dataset: Dataset) -> str:
     """The citation, with the address this reader is looking at."""
     return about.citation(dataset.meta, url=st.context.url or "")

@@ -189,7 +189,11 @@ def test_compare_cites_the_sources_behind_an_area(on_gdelt, gdelt_tables):
         t["outcomes"].source_ids[t["outcomes"].area_id == area],
         events.source_ids[events.area_ids.str.split(";").map(lambda areas: area in areas)],
     )
-    shown = app.dataframe[-1].value  # "Sources behind this area"
+    assert "compare_sources" not in [d.key for d in app.dataframe]  # drawn once opened
+    app.session_state["compare_sources_open"] = True  # the reader opens the expander
+    app.run()
+    assert app.expander[-1].label == f"Sources behind this area, with links ({len(expected)})"
+    shown = app.dataframe[-1].value
     assert list(shown.url) == list(expected.url)
     assert list(shown.title) == list(expected.title)
 

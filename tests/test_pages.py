@@ -186,7 +186,7 @@ def test_compare_follows_the_area_filter():
 
 COMPARE_SECTIONS = {  # section -> its subheader, and the charts and tables it draws
     "stance": ("Stated stance per area", 1, 0),
-    "side_by_side": ("Positions and outcomes side by side", 0, 2),
+    "side_by_side": ("Positions and outcomes side by side", 0, 1),
     "events": ("Events per area and year", 1, 0),
     "change": ("One period against another", 0, 1),
 }
@@ -202,8 +202,12 @@ def test_compare_draws_only_the_section_in_the_link(section):
     assert headings == [heading, "The record behind an area"]
     assert app.button_group(key="compare_section").value == section
     assert len(plotly_charts(app)) == charts
-    events = 1  # the record's events table
-    assert len(app.dataframe) == tables + events + 1  # + the sources behind the area
+    events = 1  # the record's events table; its sources are drawn once their expander opens
+    assert len(app.dataframe) == tables + events
+    app.session_state["compare_sources_open"] = True
+    app.run()
+    assert len(app.dataframe) == tables + events + 1
+    assert set(app.dataframe[-1].value.columns) >= {"title", "publisher", "url"}
 
 
 @pytest.mark.parametrize("section", ["stance", "side_by_side"])

@@ -74,10 +74,11 @@ def side_by_side_section(table):
         },
     )
     ui.download_csv(shown, "side-by-side", filters, "dl_side")
-    with st.expander("Sources of these positions and outcomes, with links"):
-        ui.sources_table(
-            matrices.cited_sources([table[c] for c in source_columns], sources), "side_sources"
-        )
+    ui.sources_on_demand(
+        matrices.cited_sources([table[c] for c in source_columns], sources),
+        "Sources of these positions and outcomes, with links",
+        "side_sources",
+    )
 
 
 def events_section(matrix):
@@ -229,5 +230,4 @@ events = ui.events_table(
 cited = ctx.cited(
     [table.loc[table["area_id"] == area_id, c] for c in source_columns] + [events["source_ids"]]
 )
-st.caption("Sources behind this area")
-ui.sources_table(cited, key="compare_sources")
+ui.sources_on_demand(cited, "Sources behind this area, with links", "compare_sources")

@@ -83,3 +83,14 @@ def test_say_do_cell_click_lists_its_commitments(page, server):
     )
     assert "cell=ukraine%7CRU%7Cterm2" in page.url or "cell=ukraine|RU|term2" in page.url
     expect(page.get_by_text("Russian government, stated").first).to_be_visible()
+
+
+def test_the_sources_behind_an_area_are_drawn_when_their_expander_opens(page, server):
+    harness.open_page(page, server, "compare", "area=arms_control")
+    expander = page.get_by_test_id("stExpander").filter(has_text="Sources behind this area")
+    assert expander.get_by_test_id("stDataFrame").count() == 0  # not drawn while closed
+    expander.get_by_text("Sources behind this area").click()
+    harness.wait_idle(page)
+    expect(expander.get_by_test_id("stDataFrame")).to_be_visible(timeout=10_000)
+    assert harness.exceptions(page) == []
+    assert harness.axe_violations(page) == []
