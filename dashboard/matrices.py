@@ -18,6 +18,7 @@ from dashboard.data import Dataset
 from dashboard.data.comparison import Comparison
 from dashboard.data.tables import VERDICT_NAMES
 from dashboard.filters import Filters, search_terms
+from dashboard.gdelt.layout import UNASSIGNED
 
 if TYPE_CHECKING:
     from dashboard.engine import Store
@@ -452,7 +453,7 @@ def view_summary(dataset: Dataset, store: Store, filters: Filters) -> dict[str, 
     return {
         "events": count,
         "all_events": store.count(feed) if store.machine_coded else store.total,
-        "areas": len(tables["areas"]),
+        "areas": int((tables["areas"]["area_id"] != UNASSIGNED).sum()),  # not the import's bucket
         "countries": tables["impacts"]["country"].nunique(),
         "sources": sources,
         "primary_sources": primary,

@@ -231,3 +231,11 @@ def test_the_data_page_pages_through_the_cited_sources(on_gdelt, gdelt_tables):
     assert any(f"Rows matching the filters: {len(expected):,}." in c.value for c in app.caption)
     app.number_input(key="data_page").set_value(2).run()
     assert list(app.dataframe[0].value.url) == list(expected.url[ui.PAGE_SIZE : 2 * ui.PAGE_SIZE])
+
+
+def test_the_overview_counts_policy_areas_not_the_imports_unassigned_bucket(on_gdelt, shipped):
+    areas = pd.read_csv(on_gdelt / "areas.csv")
+    assert "unassigned" in set(areas.area_id)  # the import adds it, for events no rule places
+    app = open_app("overview")
+    metric = next(m for m in app.metric if m.label == "Policy areas")
+    assert metric.value == str(len(shipped.areas))
