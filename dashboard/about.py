@@ -63,7 +63,9 @@ intensity and a direction (*harmed*, *benefited*, *mixed*) and a one-sentence ef
 text), *wire* (a news agency such as Reuters, AP, AFP, TASS or Interfax; state-run agencies are
 cited only as the record of what their government said) or *press* (newspapers, broadcasters,
 magazines, research). No encyclopaedia is cited. An aggregator is kept only where it is the sole
-record of a fact. Where sources disagreed on a date, the primary one was used.
+record of a fact. Where sources disagreed on a date, the primary one was used. A commitment
+cites the record of its statement and, where its evidence events' sources do not say it, the
+record of what its verdict rests on.
 """
 
 LIMITS = """
