@@ -45,15 +45,6 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
 }
 DATA_TITLE = "the dashboard's dataset"  # when the data package names no title
-FILTER_KEYS = (
-    "f_areas",
-    "f_side",
-    "f_period",
-    "f_dates",
-    "f_status",
-    "f_provenance",
-    "f_search",
-)
 ALL = "all"
 # A page switch drops widget values the browser did not report in its rerun request (it can
 # miss some under load: the soak lost "period" that way); "session" keeps the filters anyway.
