@@ -23,6 +23,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,6 +73,8 @@ class DuckDBEngine:
 
         self.connection = duckdb.connect(":memory:", config=duckdb_settings(config))
         self._local = threading.local()
+        self._cache = Path(config.cache_directory)
+        self._spilled: Path | None = None  # this engine's own folder of spilled tables
 
     def backend(self):
         backend = getattr(self._local, "backend", None)
@@ -107,9 +111,24 @@ class DuckDBEngine:
         literal = "'" + str(saved).replace("'", "''") + "'"
         self.connection.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({literal})')
 
+    spills = True
+
+    def keep_on_disk(self, name: str, expr: ir.Table) -> None:
+        """A derived table too large to hold in memory: written once to a Parquet file of this
+        engine's own (removed when it closes) and read in place, as the events are."""
+        if self._spilled is None:
+            self._cache.mkdir(parents=True, exist_ok=True)
+            self._spilled = Path(tempfile.mkdtemp(prefix="spilled-", dir=self._cache))
+        path = self._spilled / f"{name}.parquet"
+        self.backend().to_parquet(expr, path)
+        literal = "'" + str(path).replace("'", "''") + "'"
+        self.connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({literal})')
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.connection.close()
+        if self._spilled is not None:
+            shutil.rmtree(self._spilled, ignore_errors=True)
 
 
 class SparkEngine:
@@ -145,6 +164,8 @@ class SparkEngine:
     def from_parquet(self, name: str, table: str, path: Path, periods=()) -> None:
         raw = self._backend.read_parquet(str(path), table_name=f"{name}_raw")
         self._backend.create_view(name, q.normalized(raw, periods, table), overwrite=True)
+
+    spills = False  # Spark keeps what it caches in its own memory and disk
 
     def keep(self, name: str, expr: ir.Table, saved: Path | None = None) -> None:
         """A temporary view, cached in Spark's memory on first use (``saved`` is for DuckDB)."""
@@ -203,7 +224,9 @@ class Only:
 
 
 ANYWHERE = Only()
-SEARCH_KEEP_MAX = 2_000_000  # events matching a search kept as a table; more: searched each time
+# Events matching a search are kept as a table in memory up to this many; more are written to a
+# Parquet file read in place (DuckDB), or searched each time (Spark).
+SEARCH_KEEP_MAX = 2_000_000
 SEARCHES_KEPT = 16  # searches kept per dataset version; later ones are searched each time
 # Beside a machine-coded feed, the curated events (a few hundred) are kept as a table of their
 # own, up to this many: the pages ask for them by default, and reading them out of the feed's
@@ -352,8 +375,9 @@ class Store:
 
         A text search reads every title and description, which at 10,000,000 events costs more
         than the rest of a page. The events that match a search are kept as a table of their
-        own (at most ``SEARCH_KEEP_MAX`` of them, for ``SEARCHES_KEPT`` searches), so the page's
-        other questions, and the next change of another filter, start from those.
+        own (in memory up to ``SEARCH_KEEP_MAX`` of them, past that in a Parquet file; for
+        ``SEARCHES_KEPT`` searches), so the page's other questions, and the next change of
+        another filter, start from those.
         """
         terms = tuple(search_terms(filters.search))
         if not terms:
@@ -368,10 +392,13 @@ class Store:
 
     def _keep_search(self, terms: tuple[str, ...]) -> str | None:
         found = self.events().filter(*q.terms_match(self.events(), q.EVENT_TEXT, terms))
-        if int(self._scalar(found.count())) > SEARCH_KEEP_MAX:
-            return None
         name = f"search_{self.version}_{len(self._searches)}"
-        self.engine.keep(name, found)
+        if int(self._scalar(found.count())) <= SEARCH_KEEP_MAX:
+            self.engine.keep(name, found)
+        elif self.engine.spills:  # at 100,000,000 events a search read them all: 10-17 s a page
+            self.engine.keep_on_disk(name, found)
+        else:
+            return None
         self._tables[name] = ibis.table(self.engine.backend().table(name).schema(), name=name)
         return name
 

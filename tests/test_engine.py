@@ -94,15 +94,39 @@ def test_fingerprint_names_a_dataset_version():
 
 
 @pytest.mark.parametrize("search", ["sanctions", '"new start"', "putin trump"])
-def test_kept_search_answers_as_a_search_of_all_events(shipped, monkeypatch, search):
-    """The events kept for a search answer every question as searching all events does."""
-    kept = Store.for_dataset(EngineConfig(), shipped, DATA, f"kept_{abs(hash(search))}")
-    monkeypatch.setattr("dashboard.engine.SEARCH_KEEP_MAX", 0)  # too many: search each time
-    direct = Store.for_dataset(EngineConfig(), shipped, DATA, f"direct_{abs(hash(search))}")
-    for filters in (Filters(search=search), Filters(search=search, areas=("ukraine",))):
-        assert kept.count(filters) == direct.count(filters)
-        pd.testing.assert_frame_equal(kept.newest(filters, 20), direct.newest(filters, 20))
-        pd.testing.assert_frame_equal(kept.area_year(filters), direct.area_year(filters))
-        assert kept.span(filters) == direct.span(filters)
-    assert kept.count(Filters(search=search)) > 0
-    assert kept._searches and all(name is None for name in direct._searches.values())
+def test_kept_search_answers_as_a_search_of_all_events(shipped, monkeypatch, tmp_path, search):
+    """The events kept for a search, in memory or (past ``SEARCH_KEEP_MAX``) in a Parquet file,
+    answer every question as searching all events does."""
+    config = EngineConfig(cache_directory=str(tmp_path))
+    name = abs(hash(search))
+    stores = {
+        kind: Store.for_dataset(config, shipped, DATA, f"{kind}_{name}")
+        for kind in ("memory", "disk", "direct")
+    }
+    limits = {  # what each store may keep
+        "memory": {},
+        "disk": {"SEARCH_KEEP_MAX": 0},  # too many for memory: written to disk
+        "direct": {"SEARCHES_KEPT": 0},  # nothing kept: searched each time
+    }
+    cases = (Filters(search=search), Filters(search=search, areas=("ukraine",)))
+    answers = {}
+    for kind, store in stores.items():
+        with monkeypatch.context() as patch:
+            for constant, value in limits[kind].items():
+                patch.setattr(f"dashboard.engine.{constant}", value)
+            answers[kind] = [
+                (store.count(f), store.newest(f, 20), store.area_year(f), store.span(f))
+                for f in cases
+            ]
+    for kept in ("memory", "disk"):
+        for got, expected in zip(answers[kept], answers["direct"], strict=True):
+            assert got[0] == expected[0] and got[3] == expected[3]
+            pd.testing.assert_frame_equal(got[1], expected[1])
+            pd.testing.assert_frame_equal(got[2], expected[2])
+    assert answers["direct"][0][0] > 0
+    assert stores["direct"]._searches == {}
+    assert all(stores["memory"]._searches.values())
+    spilled = list(tmp_path.glob("spilled-*/search_*.parquet"))
+    assert len(spilled) == 1  # the disk store's one search
+    stores["disk"].close()
+    assert not list(tmp_path.glob("spilled-*"))  # removed with its store
