@@ -19,6 +19,7 @@ The configuration (``EngineConfig``, from a TOML file and the environment) is in
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import datetime as dt
@@ -119,6 +120,7 @@ class DuckDBEngine:
         if self._spilled is None:
             self._cache.mkdir(parents=True, exist_ok=True)
             self._spilled = Path(tempfile.mkdtemp(prefix="spilled-", dir=self._cache))
+            atexit.register(shutil.rmtree, self._spilled, ignore_errors=True)  # on a server's exit
         path = self._spilled / f"{name}.parquet"
         self.backend().to_parquet(expr, path)
         literal = "'" + str(path).replace("'", "''") + "'"
