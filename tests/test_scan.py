@@ -289,6 +289,16 @@ def test_parquet_sources_faults_name_file_row_and_column(tmp_path):
     ]
 
 
+def test_parquet_sources_may_predate_the_record_as_in_csv(tmp_path, monkeypatch):
+    """A source published before the first period (a 1990s treaty text) passes in Parquet as in
+    CSV; the Parquet check once held it to the events' range and reported a bare count."""
+    monkeypatch.setattr("dashboard.data.scan.MAX_ERRORS_PER_COLUMN", 1)  # a count past one row
+    sources = _base_sources()
+    for row in range(sources.num_rows):
+        sources = _set(sources, "published", row, "1995-06-01")
+    assert _errors(_with_sources(tmp_path, sources)) == []
+
+
 def test_events_and_sources_both_in_parquet_are_compared_by_the_engine(tmp_path):
     """The sources an event names must exist, and every source must be cited: with both tables
     in Parquet (an import: half a million of each) the engine compares them."""

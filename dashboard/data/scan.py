@@ -155,6 +155,7 @@ def _column_errors(
     dates: validate.DateRange,
 ) -> list[DataError]:
     t = scanned.table
+    dates = dates.of(table.name)  # the same range as the CSV check's
     present = [c for c in table.columns if c.name in types]  # an absent optional column: default
     failing = {c.name: _fails(t, c, types[c.name], known, scanned, dates) for c in present}
     errors: list[DataError] = []

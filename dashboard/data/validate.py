@@ -269,6 +269,12 @@ class DateRange:
     earliest: dt.date
     today: dt.date
 
+    def of(self, table: str) -> DateRange:
+        """The range of one table: sources and periods may predate the record (1900)."""
+        if table in UNBOUNDED_DATES:
+            return DateRange(DATE_FLOOR, self.today)
+        return self
+
 
 def check_dates(
     typed: pd.DataFrame, raw: RawTable, table: Table, dates: DateRange
@@ -276,8 +282,8 @@ def check_dates(
     """Dates from the first period's start (sources, periods: 1900) and not in the future;
     ranges in order."""
     errors = []
-    earliest = DATE_FLOOR if table.name in UNBOUNDED_DATES else dates.earliest
-    today = dates.today
+    allowed = dates.of(table.name)
+    earliest, today = allowed.earliest, allowed.today
     for column in table.columns:
         if column.kind != "date":
             continue
