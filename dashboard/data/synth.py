@@ -100,9 +100,6 @@ class Shape:
 
     tables: dict[str, pd.DataFrame]
 
-    def frame(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
-
     @property
     def area_ids(self) -> list[str]:
         return self.tables["areas"]["area_id"].tolist()
@@ -408,7 +405,7 @@ def write_synthetic(
     first_in_area = _write_events(
         out, file_format, _event_chunks(n_events, rng, source_ids, shape), shape.area_ids
     )
-    periods = shape.frame("periods").assign(source_ids="")  # the template's sources are not here
+    periods = shape.tables["periods"].assign(source_ids="")  # the template's sources are not here
     tables = {
         **shape.tables,
         "periods": periods,
