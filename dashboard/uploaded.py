@@ -40,7 +40,8 @@ def _open(directory: str, version: str) -> tuple[Dataset | None, engine.Store | 
 
 
 def current() -> dict | None:
-    """This session's upload: its directory, title and file names; None for the shipped data."""
+    """This session's upload: its directory, version, title and file names; None for the
+    shipped data."""
     own = st.session_state.get(STATE_KEY)
     if own and not Path(own["directory"]).is_dir():
         st.session_state.pop(STATE_KEY)
@@ -52,8 +53,7 @@ def load() -> tuple[Dataset | None, engine.Store | None, list[DataError], Path] 
     own = current()
     if own is None:
         return None
-    directory = Path(own["directory"])
-    return (*_open(str(directory), dataset_fingerprint(directory)), directory)
+    return (*_open(own["directory"], own["version"]), Path(own["directory"]))
 
 
 def take(files: list[tuple[str, bytes]]) -> tuple[list[DataError], list[DataError]]:
@@ -69,13 +69,15 @@ def take(files: list[tuple[str, bytes]]) -> tuple[list[DataError], list[DataErro
     except DatasetError as exc:
         shutil.rmtree(place, ignore_errors=True)
         return exc.errors, []
-    dataset, _, errors = _open(str(directory), dataset_fingerprint(directory))
+    version = dataset_fingerprint(directory)  # its files never change: taken once, here
+    dataset, _, errors = _open(str(directory), version)
     if errors:
         shutil.rmtree(place, ignore_errors=True)
         return errors, notices
     leave()
     st.session_state[STATE_KEY] = {
         "directory": str(directory),
+        "version": version,
         "title": dataset.comparison.title,
         "files": sorted(name for name, _ in files),
     }
